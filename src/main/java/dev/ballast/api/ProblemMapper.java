@@ -1,0 +1,113 @@
+package dev.ballast.api;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import dev.ballast.problem.ConflictException;
+import dev.ballast.problem.FieldError;
+import dev.ballast.problem.InvalidInputException;
+import dev.ballast.problem.NotFoundException;
+import dev.ballast.problem.PayloadTooLargeException;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The one place where failures become HTTP answers. Every answer is {@code application/problem+json};
+ * only a failure nobody foresaw becomes a 500, and that one is logged with an id the answer repeats.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response invalidInput(InvalidInputException e) {
+        return answer(Problem.of(400, "invalid-input", "Invalid input", e.getMessage()).withErrors(e.errors()));
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return answer(Problem.of(404, "not-found", "Not found", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException e) {
+        return answer(Problem.of(409, "conflict", "Conflict", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response concurrentChange(OptimisticLockException e) {
+        return answer(Problem.of(409, "conflict", "Conflict", "changed by another request meanwhile; read it again and retry"));
+    }
+
+    @ServerExceptionMapper
+    public Response tooLarge(PayloadTooLargeException e) {
+        return answer(Problem.of(413, "payload-too-large", "Payload too large", e.getMessage()));
+    }
+
+    /** Syntax errors in a JSON body. */
+    @ServerExceptionMapper(priority = 1)
+    public Response malformedJson(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping) {
+            return mismatchedJson(mapping);
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return answer(Problem.of(400, "invalid-input", "Invalid input", "the body is not valid JSON" + where)
+                .withErrors(List.of(new FieldError("body", e.getOriginalMessage()))));
+    }
+
+    /** Well-formed JSON of the wrong shape: names the property path, e.g. {@code labels.rack}. */
+    private Response mismatchedJson(JsonMappingException e) {
+        String field = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        if (field.isEmpty()) {
+            field = "body";
+        }
+        String message;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            message = "unknown property '" + unknown.getPropertyName() + "'";
+        } else if (e instanceof InvalidFormatException format) {
+            message = "'" + format.getValue() + "' is not a valid " + format.getTargetType().getSimpleName();
+        } else {
+            message = "has the wrong type or shape";
+        }
+        FieldError error = new FieldError(field, message);
+        return answer(Problem.of(400, "invalid-input", "Invalid input", error.toString()).withErrors(List.of(error)));
+    }
+
+    /** JAX-RS' own answers (unknown path, wrong method, unsupported media type) keep their status. */
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "Error" : known.getReasonPhrase();
+        return answer(Problem.of(status, title.toLowerCase().replace(' ', '-'), title, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected failure %s", id);
+        return answer(Problem.of(500, "internal", "Internal error",
+                "an unexpected failure, logged as " + id + "; nothing in the request was at fault"));
+    }
+
+    static Response answer(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

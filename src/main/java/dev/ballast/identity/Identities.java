@@ -1,0 +1,95 @@
+package dev.ballast.identity;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import dev.ballast.audit.AuditLog;
+import dev.ballast.problem.ConflictException;
+import dev.ballast.problem.NotFoundException;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+/**
+ * The key store: generates Ed25519 identities, keeps their private halves encrypted, and makes sure a
+ * {@code default} identity exists from the first start on.
+ */
+@ApplicationScoped
+public class Identities {
+
+    private static final Logger LOG = Logger.getLogger(Identities.class);
+
+    private final EntityManager em;
+    private final KeyCipher cipher;
+    private final AuditLog audit;
+
+    Identities(EntityManager em, KeyCipher cipher, AuditLog audit) {
+        this.em = em;
+        this.cipher = cipher;
+        this.audit = audit;
+    }
+
+    /**
+     * Creates the default identity when there is none and proves the master key opens the stored keys,
+     * so a wrong key stops the start instead of failing every connection later.
+     */
+    @Transactional
+    void onStart(@Observes StartupEvent event) {
+        if (SshIdentity.count() == 0) {
+            generateIfAbsent(IdentityName.DEFAULT);
+        }
+        SshIdentity any = SshIdentity.<SshIdentity>findAll().firstResult();
+        cipher.decrypt(any.privateKeyEncrypted, new IdentityName(any.name));
+    }
+
+    public List<IdentityView> list() {
+        return SshIdentity.<SshIdentity>listAll(io.quarkus.panache.common.Sort.by("name")).stream()
+                .map(SshIdentity::view).toList();
+    }
+
+    public IdentityView get(IdentityName name) {
+        return find(name).view();
+    }
+
+    public boolean exists(IdentityName name) {
+        return SshIdentity.findById(name.value()) != null;
+    }
+
+    @Transactional
+    public IdentityView generate(IdentityName name) {
+        if (!generateIfAbsent(name)) {
+            throw new ConflictException("an SSH identity named '" + name + "' already exists");
+        }
+        IdentityView created = get(name);
+        audit.record("identity.generate", "identity/" + name, null, created);
+        return created;
+    }
+
+    /** Inserts with ON CONFLICT, so two Ballast processes starting together create one default identity. */
+    private boolean generateIfAbsent(IdentityName name) {
+        Ed25519KeyPair pair = Ed25519KeyPair.generate("ballast-" + name);
+        int inserted = em.createNativeQuery("insert into ssh_identity (name, algorithm, public_key, fingerprint, "
+                + "private_key_encrypted) values (?, ?, ?, ?, ?) on conflict (name) do nothing")
+                .setParameter(1, name.value())
+                .setParameter(2, Ed25519KeyPair.ALGORITHM)
+                .setParameter(3, pair.publicKey())
+                .setParameter(4, pair.fingerprint())
+                .setParameter(5, cipher.encrypt(pair.privateKeyPkcs8(), name))
+                .executeUpdate();
+        if (inserted == 1) {
+            LOG.infof("Generated SSH identity '%s' (%s %s)", name, Ed25519KeyPair.ALGORITHM, pair.fingerprint());
+        }
+        return inserted == 1;
+    }
+
+    private SshIdentity find(IdentityName name) {
+        SshIdentity identity = SshIdentity.findById(name.value());
+        if (identity == null) {
+            throw new NotFoundException("no SSH identity named '" + name + "'");
+        }
+        return identity;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ballast.inventory;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** A row of the inventory. Only {@link Inventory} writes it, from validated values. */
+@Entity
+@Table(name = "host")
+class Host extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
+
+    String name;
+    String address;
+    @Column(name = "ssh_port")
+    int sshPort;
+    @Column(name = "ssh_user")
+    String sshUser;
+    @JdbcTypeCode(SqlTypes.JSON)
+    Map<String, String> labels;
+    @Column(name = "host_key")
+    String hostKey;
+    String identity;
+    boolean maintenance;
+    String notes;
+    @Version
+    long version;
+    @Column(name = "created_at", insertable = false, updatable = false)
+    Instant createdAt;
+    @Column(name = "updated_at")
+    Instant updatedAt;
+
+    HostView view() {
+        return new HostView(name, address, sshPort, sshUser, labels, hostKey, identity, maintenance, notes, createdAt, updatedAt);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ballast.inventory;
+
+import java.net.URI;
+
+import dev.ballast.problem.InvalidInputException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The hosts of the inventory. */
+@Path("/api/hosts")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class HostResource {
+
+    static final int MAX_PAGE_SIZE = 500;
+    private final Inventory inventory;
+
+    HostResource(Inventory inventory) {
+        this.inventory = inventory;
+    }
+
+    /** Hosts matching {@code selector}, a page at a time; parameters are text so a bad one gets a 400, not JAX-RS' 404. */
+    @GET
+    public Inventory.Page list(@QueryParam("selector") String selector, @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        return inventory.list(Selector.parse("selector", selector), number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
+                number("size", size, 50, 1, MAX_PAGE_SIZE));
+    }
+
+    @GET
+    @Path("{name}")
+    public HostView get(@PathParam("name") String name) {
+        return inventory.get(HostName.parse("name", name));
+    }
+
+    @POST
+    public Response create(HostRequest request) {
+        HostView created = inventory.create(required(request).toSpec());
+        return Response.created(URI.create("/api/hosts/" + created.name())).entity(created).build();
+    }
+
+    @PUT
+    @Path("{name}")
+    public HostView replace(@PathParam("name") String name, HostRequest request) {
+        return inventory.replace(HostName.parse("name", name), required(request).toSpec());
+    }
+
+    @DELETE
+    @Path("{name}")
+    public Response delete(@PathParam("name") String name) {
+        inventory.delete(HostName.parse("name", name));
+        return Response.noContent().build();
+    }
+
+    private static HostRequest required(HostRequest request) {
+        if (request == null) {
+            throw InvalidInputException.of("body", "is required (a host as JSON)");
+        }
+        return request;
+    }
+
+    static int number(String field, String raw, int fallback, int min, int max) {
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        if (!raw.matches("\\d{1,9}") || Integer.parseInt(raw) < min || Integer.parseInt(raw) > max) {
+            throw InvalidInputException.of(field, Check.quoted(raw) + " is not a number from " + min + " to " + max);
+        }
+        return Integer.parseInt(raw);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.ballast.inventory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.ballast.audit.AuditLog;
+import dev.ballast.identity.Identities;
+import dev.ballast.identity.IdentityName;
+import dev.ballast.problem.ConflictException;
+import dev.ballast.problem.FieldError;
+import dev.ballast.problem.FieldErrors;
+import dev.ballast.problem.InvalidInputException;
+import dev.ballast.problem.NotFoundException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+
+/** The host inventory: every read and write of hosts, each write audited in its own transaction. */
+@ApplicationScoped
+public class Inventory {
+
+    private final EntityManager em;
+    private final Identities identities;
+    private final AuditLog audit;
+
+    Inventory(EntityManager em, Identities identities, AuditLog audit) {
+        this.em = em;
+        this.identities = identities;
+        this.audit = audit;
+    }
+
+    /** A page of hosts, ordered by name. */
+    public record Page(List<HostView> items, int page, int size, long total) {
+    }
+
+    public HostView get(HostName name) {
+        return find(name).view();
+    }
+
+    public Page list(Selector selector, int page, int size) {
+        Query count = bind(em.createNativeQuery("select count(*) from host where " + selector.toSql()), selector);
+        Query rows = bind(em.createNativeQuery("select * from host where " + selector.toSql()
+                + " order by name limit " + size + " offset " + (long) page * size, Host.class), selector);
+        @SuppressWarnings("unchecked")
+        List<Host> hosts = rows.getResultList();
+        return new Page(hosts.stream().map(Host::view).toList(), page, size, ((Number) count.getSingleResult()).longValue());
+    }
+
+    @Transactional
+    public HostView create(HostSpec spec) {
+        if (Host.count("name", spec.name().value()) > 0) {
+            throw new ConflictException("a host named '" + spec.name() + "' already exists");
+        }
+        requireIdentity(spec.identity());
+        Host host = new Host();
+        host.name = spec.name().value();
+        write(host, spec);
+        host.persist();
+        em.flush();
+        em.refresh(host);
+        audit.record("host.create", "host/" + host.name, null, host.view());
+        return host.view();
+    }
+
+    @Transactional
+    public HostView replace(HostName name, HostSpec spec) {
+        if (!name.equals(spec.name())) {
+            throw InvalidInputException.of("name", "'" + spec.name() + "' differs from the host in the path, '" + name
+                    + "'; hosts cannot be renamed");
+        }
+        Host host = find(name);
+        requireIdentity(spec.identity());
+        HostView before = host.view();
+        write(host, spec);
+        em.flush();
+        audit.record("host.update", "host/" + host.name, before, host.view());
+        return host.view();
+    }
+
+    @Transactional
+    public void delete(HostName name) {
+        Host host = find(name);
+        audit.record("host.delete", "host/" + host.name, host.view(), null);
+        host.delete();
+    }
+
+    /**
+     * Upserts a whole inventory file by name in one transaction: every host is created, updated or left
+     * unchanged, or, on any error, none is. Fields the file does not carry keep their stored values.
+     */
+    @Transactional
+    public ImportReport importHosts(String format, List<ImportedHost> hosts, boolean dryRun, List<FieldError> ignored) {
+        requireIdentities(hosts);
+        Map<String, Host> existing = existingByName(hosts);
+        List<ImportReport.Change> changes = new ArrayList<>(hosts.size());
+        for (ImportedHost imported : hosts) {
+            Host host = existing.get(imported.name().value());
+            if (host == null) {
+                changes.add(new ImportReport.Change(imported.name().value(), ImportReport.Action.CREATED));
+                if (!dryRun) {
+                    Host created = new Host();
+                    created.name = imported.name().value();
+                    write(created, imported.over(null));
+                    created.persist();
+                }
+                continue;
+            }
+            HostSpec stored = spec(host);
+            HostSpec merged = imported.over(stored);
+            HostView before = host.view();
+            if (stored.equals(merged)) {
+                changes.add(new ImportReport.Change(host.name, ImportReport.Action.UNCHANGED));
+                continue;
+            }
+            changes.add(new ImportReport.Change(host.name, ImportReport.Action.UPDATED));
+            if (!dryRun) {
+                write(host, merged);
+                audit.record("host.update", "host/" + host.name, before, host.view());
+            }
+        }
+        ImportReport report = ImportReport.of(format, dryRun, changes, ignored);
+        if (!dryRun) {
+            audit.record("inventory.import", "inventory", null, report.summary());
+        }
+        return report;
+    }
+
+    private Map<String, Host> existingByName(List<ImportedHost> hosts) {
+        List<String> names = hosts.stream().map(h -> h.name().value()).toList();
+        Map<String, Host> byName = new HashMap<>();
+        // Bounded IN lists keep the statement and its parameters small for inventories of thousands.
+        for (int from = 0; from < names.size(); from += 1000) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + 1000));
+            Host.<Host>list("name in ?1", chunk).forEach(h -> byName.put(h.name, h));
+        }
+        return byName;
+    }
+
+    static HostSpec spec(Host host) {
+        return new HostSpec(new HostName(host.name), new HostAddress(host.address), new SshPort(host.sshPort),
+                new SshUser(host.sshUser), new Labels(host.labels),
+                host.hostKey == null ? null : PinnedHostKey.parse("hostKey", host.hostKey),
+                host.identity == null ? null : new IdentityName(host.identity), host.maintenance, host.notes);
+    }
+
+    private static void write(Host host, HostSpec spec) {
+        host.address = spec.address().value();
+        host.sshPort = spec.port().value();
+        host.sshUser = spec.user().value();
+        host.labels = new HashMap<>(spec.labels().values());
+        host.hostKey = spec.hostKey() == null ? null : spec.hostKey().toString();
+        host.identity = spec.identity() == null ? null : spec.identity().value();
+        host.maintenance = spec.maintenance();
+        host.notes = spec.notes();
+        host.updatedAt = Instant.now();
+    }
+
+    private void requireIdentity(IdentityName identity) {
+        if (identity != null && !identities.exists(identity)) {
+            throw InvalidInputException.of("identity", "no SSH identity named '" + identity + "'");
+        }
+    }
+
+    private void requireIdentities(List<ImportedHost> hosts) {
+        FieldErrors errors = new FieldErrors();
+        Map<IdentityName, Boolean> known = new HashMap<>();
+        for (ImportedHost host : hosts) {
+            if (host.identity() != null && !known.computeIfAbsent(host.identity(), identities::exists)) {
+                errors.add(new FieldError("identity", "no SSH identity named '" + host.identity() + "'", host.line()));
+            }
+        }
+        errors.throwIfAny();
+    }
+
+    private Host find(HostName name) {
+        Host host = Host.find("name", name.value()).firstResult();
+        if (host == null) {
+            throw new NotFoundException("no host named '" + name + "'");
+        }
+        return host;
+    }
+
+    private static Query bind(Query query, Selector selector) {
+        List<String> parameters = selector.sqlParameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            query.setParameter(i + 1, parameters.get(i));
+        }
+        return query;
+    }
+}

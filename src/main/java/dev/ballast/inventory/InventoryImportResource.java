@@ -1,0 +1,47 @@
+package dev.ballast.inventory;
+
+import dev.ballast.problem.InvalidInputException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** Imports a whole inventory file: all hosts or, on any error, none. */
+@Path("/api/inventory/import")
+public class InventoryImportResource {
+
+    private final Inventory inventory;
+
+    InventoryImportResource(Inventory inventory) {
+        this.inventory = inventory;
+    }
+
+    @POST
+    @Consumes({ MediaType.TEXT_PLAIN, "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+            "text/x-ini", MediaType.APPLICATION_OCTET_STREAM })
+    @Produces(MediaType.APPLICATION_JSON)
+    public ImportReport importInventory(@QueryParam("format") String format, @QueryParam("dryRun") String dryRun, String body) {
+        InventoryFormat chosen = InventoryFormat.parse("format", format);
+        boolean dry = flag("dryRun", dryRun);
+        if (body == null || body.isBlank()) {
+            throw InvalidInputException.of("body", "the inventory is empty");
+        }
+        if (body.indexOf('\0') >= 0) {
+            throw InvalidInputException.of("body", "holds a NUL byte; an inventory is text");
+        }
+        InventoryFormat.Parsed parsed = InventoryFormat.read(chosen, body);
+        return inventory.importHosts(parsed.format().id(), parsed.hosts(), dry, parsed.ignored());
+    }
+
+    private static boolean flag(String field, String raw) {
+        if (raw == null || raw.isEmpty() || raw.equals("false")) {
+            return false;
+        }
+        if (raw.equals("true")) {
+            return true;
+        }
+        throw InvalidInputException.of(field, Check.quoted(raw) + " is not true or false");
+    }
+}

@@ -1,0 +1,92 @@
+package dev.ballast.inventory;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import dev.ballast.problem.InvalidInputException;
+import dev.ballast.problem.FieldError;
+
+/**
+ * YAML read as a tree of nodes that remember their line, so every error in an uploaded file can name
+ * it. Nothing is turned into objects by tags, aliases are capped (no "billion laughs"), duplicate keys
+ * are errors.
+ */
+final class YamlTree {
+
+    private YamlTree() {
+    }
+
+    /** The document's root node, or null for an empty document. */
+    static Node parse(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(20);
+        options.setNestingDepthLimit(32);
+        options.setCodePointLimit(text.length() + 1);
+        try {
+            return new Yaml(new SafeConstructor(options), new org.yaml.snakeyaml.representer.Representer(
+                    new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), options)
+                    .compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
+            throw new InvalidInputException(List.of(new FieldError("yaml", e.getProblem(), line)));
+        } catch (YAMLException e) {
+            throw new InvalidInputException(List.of(new FieldError("yaml", e.getMessage(), 1)));
+        }
+    }
+
+    static int line(Node node) {
+        return node.getStartMark().getLine() + 1;
+    }
+
+    static boolean isNull(Node node) {
+        return node == null || node instanceof ScalarNode s && "tag:yaml.org,2002:null".equals(s.getTag().getValue());
+    }
+
+    /** A mapping's entries by their scalar keys, in document order. */
+    static Map<String, Node> mapping(Node node, String field) {
+        if (!(node instanceof MappingNode mapping)) {
+            throw error(field, "must be a mapping (key: value)", node);
+        }
+        Map<String, Node> entries = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                throw error(field, "has a key that is not a plain value", tuple.getKeyNode());
+            }
+            entries.put(key.getValue(), tuple.getValueNode());
+        }
+        return entries;
+    }
+
+    static List<Node> sequence(Node node, String field) {
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(field, "must be a list", node);
+        }
+        return new ArrayList<>(sequence.getValue());
+    }
+
+    static String scalar(Node node, String field) {
+        if (!(node instanceof ScalarNode scalar)) {
+            throw error(field, "must be a single value, not a list or mapping", node);
+        }
+        return scalar.getValue();
+    }
+
+    static InvalidInputException error(String field, String message, Node at) {
+        return new InvalidInputException(List.of(new FieldError(field, message, line(at))));
+    }
+}
