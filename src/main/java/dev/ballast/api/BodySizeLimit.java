@@ -19,7 +19,7 @@ public class BodySizeLimit {
 
     private final long maxBytes;
 
-    BodySizeLimit(@ConfigProperty(name = "ballast.api.max-body-size", defaultValue = "4M") MemorySize max) {
+    BodySizeLimit(@ConfigProperty(name = "ballast.api.max-body-size") MemorySize max) {
         this.maxBytes = max.asLongValue();
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.ballast.problem.ConflictException;
@@ -55,11 +56,17 @@ public class ProblemMapper {
         return answer(Problem.of(413, "payload-too-large", "Payload too large", e.getMessage()));
     }
 
-    /** Syntax errors in a JSON body. */
-    @ServerExceptionMapper(priority = 1)
+    /** Replaces Quarkus' own mapper for this type, whose answer is not a problem. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
+    /** Syntax errors in a JSON body, and well-formed JSON of the wrong shape. */
+    @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
         if (e instanceof JsonMappingException mapping) {
-            return mismatchedJson(mapping);
+            return wrongShape(mapping);
         }
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -68,7 +75,7 @@ public class ProblemMapper {
     }
 
     /** Well-formed JSON of the wrong shape: names the property path, e.g. {@code labels.rack}. */
-    private Response mismatchedJson(JsonMappingException e) {
+    private Response wrongShape(JsonMappingException e) {
         String field = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
@@ -90,6 +97,9 @@ public class ProblemMapper {
     /** JAX-RS' own answers (unknown path, wrong method, unsupported media type) keep their status. */
     @ServerExceptionMapper
     public Response http(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json); // the JSON reader wraps syntax errors in a plain 400
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             return unexpected(e);

@@ -34,7 +34,7 @@ public class MasterKey {
 
     @Inject
     MasterKey(@ConfigProperty(name = "ballast.master-key") Optional<String> configured,
-            @ConfigProperty(name = "ballast.master-key-file", defaultValue = "${ballast.data-dir:ballast-data}/master.key") Path file) {
+            @ConfigProperty(name = "ballast.master-key-file") Path file) {
         byte[] bytes = configured.map(value -> decode(value, "ballast.master-key")).orElseGet(() -> fromFile(file));
         this.key = new SecretKeySpec(bytes, "AES");
     }

@@ -1,0 +1,151 @@
+package dev.ballast.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class InventoryImportTest {
+
+    static String resource(String name) {
+        try (InputStream in = InventoryImportTest.class.getResourceAsStream("/inventories/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonPath importText(String text, String query) {
+        return given().contentType("text/plain").body(text).post("/api/inventory/import" + query)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    static Map<String, Object> host(String name) {
+        return given().get("/api/hosts/" + name).then().statusCode(200).extract().jsonPath().getMap("");
+    }
+
+    @Test
+    void importsARealWorldAnsibleIniInventory() {
+        JsonPath report = importText(resource("realworld.ini"), "");
+
+        assertThat(report.getString("format")).isEqualTo("ansible-ini");
+        assertThat(report.getInt("created") + report.getInt("updated") + report.getInt("unchanged")).isEqualTo(10);
+        assertThat(report.getList("ignored.field")).contains("motd");
+
+        Map<String, Object> hv01 = host("hv01.dc1.example.net");
+        assertThat(hv01).containsEntry("address", "hv01.dc1.example.net").containsEntry("sshPort", 22)
+                .containsEntry("sshUser", "root");
+        // Child group vars override parent group vars: compute's role beats hypervisors' role.
+        assertThat(hv01.get("labels")).isEqualTo(Map.of("compute", "", "hypervisors", "", "rack", "r1", "role", "compute",
+                "zone", "dc1-a", "env", "prod", "nvme_model", "PM9A3"));
+        assertThat(host("hv04.dc1.example.net")).containsEntry("sshPort", 22);
+        assertThat(host("hv06.dc1.example.net")).containsEntry("sshPort", 2222);
+        assertThat(host("hv07.dc1.example.net")).containsEntry("address", "10.20.0.17");
+
+        Map<String, Object> stB = host("st-b.dc1.example.net");
+        assertThat(stB).containsEntry("address", "10.20.1.2").containsEntry("sshPort", 2200)
+                .containsEntry("sshUser", "storage-admin");
+        assertThat(stB.get("labels")).isEqualTo(Map.of("storage_nodes", "", "hypervisors", "", "rack", "r3",
+                "role", "storage", "zone", "dc1-a", "env", "prod"));
+        assertThat(host("st-a.dc1.example.net")).containsEntry("address", "10.20.1.1");
+
+        // Host vars beat group vars; an ungrouped host gets only all's vars.
+        Map<String, Object> bastion = host("bastion.dc1.example.net");
+        assertThat(bastion).containsEntry("sshUser", "ops");
+        assertThat(bastion.get("labels")).isEqualTo(Map.of("env", "prod"));
+
+        given().queryParam("selector", "hypervisors,role=compute,rack=r2").get("/api/hosts").then()
+                .body("total", equalTo(3));
+    }
+
+    @Test
+    void importsAnAnsibleYamlInventory() {
+        JsonPath report = importText(resource("inventory.yml"), "");
+
+        assertThat(report.getString("format")).isEqualTo("ansible-yaml");
+        assertThat(report.getList("hosts.name")).containsExactly("lab-hv1", "lab-hv2", "lab-hv3", "lab-hv4");
+        assertThat(host("lab-hv3").get("labels")).isEqualTo(Map.of("env", "lab", "hypervisors", "", "rack_r1", "",
+                "rack", "r1", "role", "hypervisor", "retired", ""));
+        assertThat(host("lab-hv2")).containsEntry("address", "127.0.0.1").containsEntry("sshPort", 2201);
+        assertThat(host("lab-hv4")).containsEntry("address", "::1").containsEntry("sshUser", "ballast");
+        assertThat(report.getList("ignored.field")).contains("ntp_servers");
+    }
+
+    @Test
+    void importsBallastYamlIdempotentlyAndKeepsWhatTheFileDoesNotSay() {
+        String yaml = """
+                defaults:
+                  sshUser: ballast
+                  labels: {zone: z9}
+                hosts:
+                  - name: by-hv1
+                    address: 192.0.2.10
+                    labels: {rack: r1}
+                  - name: by-hv2
+                    address: 192.0.2.11
+                    sshPort: 2022
+                    maintenance: true
+                    notes: spare
+                """;
+        JsonPath first = importText(yaml, "?format=ballast");
+        assertThat(List.of(first.getInt("created"), first.getInt("updated"), first.getInt("unchanged"))).containsExactly(2, 0, 0);
+        assertThat(host("by-hv1").get("labels")).isEqualTo(Map.of("zone", "z9", "rack", "r1"));
+        assertThat(host("by-hv2")).containsEntry("sshPort", 2022).containsEntry("maintenance", true).containsEntry("notes", "spare");
+
+        JsonPath again = importText(yaml, "");
+        assertThat(again.getString("format")).isEqualTo("ballast");
+        assertThat(List.of(again.getInt("created"), again.getInt("updated"), again.getInt("unchanged"))).containsExactly(0, 0, 2);
+
+        // A file without maintenance or notes keeps them; a changed address is an update.
+        JsonPath changed = importText("""
+                hosts:
+                  - name: by-hv2
+                    address: 192.0.2.99
+                    sshPort: 2022
+                    sshUser: ballast
+                    labels: {zone: z9}
+                """, "");
+        assertThat(changed.getInt("updated")).isEqualTo(1);
+        assertThat(host("by-hv2")).containsEntry("address", "192.0.2.99").containsEntry("maintenance", true)
+                .containsEntry("notes", "spare");
+    }
+
+    @Test
+    void dryRunReportsWithoutWriting() {
+        JsonPath report = importText("dry-hv[1:3] ansible_host=192.0.2.1\n", "?dryRun=true");
+
+        assertThat(report.getBoolean("dryRun")).isTrue();
+        assertThat(report.getInt("created")).isEqualTo(3);
+        given().get("/api/hosts/dry-hv1").then().statusCode(404);
+    }
+
+    @Test
+    void oneBadLineRejectsTheWholeFileAndNamesTheLine() {
+        String ini = """
+                [ok]
+                aon-hv1 ansible_host=192.0.2.1
+                aon-hv2 ansible_host=192.0.2.2
+
+                [broken]
+                aon-hv3 ansible_port=70000
+                """;
+        given().contentType("text/plain").body(ini).post("/api/inventory/import")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.line", hasItem(6))
+                .body("errors.field", hasItem("ansible_port"));
+        given().get("/api/hosts/aon-hv1").then().statusCode(404);
+    }
+}
