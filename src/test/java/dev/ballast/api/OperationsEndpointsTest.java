@@ -1,0 +1,44 @@
+package dev.ballast.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Health, metrics and API documentation, as an operator's monitoring reads them. */
+@QuarkusTest
+class OperationsEndpointsTest {
+
+    @Test
+    void reportsLiveAndReadyWithTheDatabase() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("Database connections health check"));
+    }
+
+    @Test
+    void exposesPrometheusMetrics() {
+        given().get("/api/hosts").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("http_server_requests_seconds_count"))
+                .body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void documentsTheApi() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/hosts"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/inventory/import"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void answersUnknownPathsWithAProblem() {
+        given().get("/api/no-such-thing").then().statusCode(404).contentType("application/problem+json");
+    }
+}
