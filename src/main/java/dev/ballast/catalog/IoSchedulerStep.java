@@ -1,0 +1,169 @@
+package dev.ballast.catalog;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import dev.ballast.remote.Command;
+import dev.ballast.remote.RemoteArg;
+import dev.ballast.remote.RemoteFailure;
+import dev.ballast.remote.RemoteShell;
+
+/**
+ * Sets a block device's I/O scheduler through sysfs and keeps it across reboots with a udev rule of
+ * Ballast's own that matches the disk by WWID (kernel names can move between boots).
+ * NVMe disks usually run {@code none} already; then the step only adds the rule.
+ */
+final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
+
+    enum Scheduler implements RemoteArg {
+        NONE("none"), MQ_DEADLINE("mq-deadline"), KYBER("kyber"), BFQ("bfq");
+
+        final String token;
+
+        Scheduler(String token) {
+            this.token = token;
+        }
+
+        static Scheduler parse(String text) {
+            return Arrays.stream(values()).filter(s -> s.token.equals(text)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("'" + Values.printable(String.valueOf(text))
+                            + "' is not a scheduler: one of none, mq-deadline, kyber, bfq"));
+        }
+
+        @Override
+        public String arg() {
+            return token;
+        }
+    }
+
+    record Params(BlockDevice device, Scheduler scheduler) {
+        RemotePath rule() {
+            return RemotePath.of("/etc/udev/rules.d/99-ballast-scheduler-" + device.name() + ".rules");
+        }
+    }
+
+    @Override
+    public String id() {
+        return "io-scheduler";
+    }
+
+    @Override
+    public String description() {
+        return "Set a block device's I/O scheduler (none for NVMe) and keep it with a udev rule";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(ParameterSpec.required("device", "block-device", "whole disk, such as nvme0n1",
+                        "nvme\\d{1,3}n\\d{1,4}|sd[a-z]{1,3}|vd[a-z]{1,3}|xvd[a-z]{1,3}|dm-\\d{1,5}|md\\d{1,4}"),
+                ParameterSpec.choice("scheduler", "the scheduler to use", "none",
+                        Arrays.stream(Scheduler.values()).map(s -> s.token).toList()));
+    }
+
+    @Override
+    public Effect effect() {
+        return Effect.IMMEDIATE;
+    }
+
+    @Override
+    public boolean survivesReboot() {
+        return true;
+    }
+
+    @Override
+    protected Params parse(Parameters params) {
+        return new Params(params.required("device", BlockDevice::new), params.optional("scheduler", "none", Scheduler::parse));
+    }
+
+    /** Facts: the active scheduler, the ones the kernel offers, the disk's WWID and Ballast's rule file. */
+    @Override
+    public StepState probe(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
+        String line = HostFiles.read(shell, p.device().sysfs("queue/scheduler"));
+        if (line == null) {
+            throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the host has no block device " + p.device().name());
+        }
+        List<String> offered = new ArrayList<>();
+        String active = null;
+        for (String token : line.strip().split("\\s+")) {
+            if (token.startsWith("[") && token.endsWith("]")) {
+                active = token.substring(1, token.length() - 1);
+                offered.add(active);
+            } else {
+                offered.add(token);
+            }
+        }
+        return StepState.builder()
+                .put("scheduler", active)
+                .put("available", String.join(" ", offered))
+                .put("wwid", wwid(shell, p.device()))
+                .put("rule", HostFiles.read(shell, p.rule()))
+                .build();
+    }
+
+    /** NVMe namespaces carry the WWID themselves, SCSI disks on their device. */
+    private static String wwid(RemoteShell shell, BlockDevice device) throws RemoteFailure {
+        String own = HostFiles.read(shell, device.sysfs("wwid"));
+        String wwid = own != null ? own : HostFiles.read(shell, device.sysfs("device/wwid"));
+        return wwid == null ? null : wwid.strip();
+    }
+
+    @Override
+    public List<Drift> drift(StepState current, Params p) {
+        List<Drift> drift = new ArrayList<>();
+        if (!p.scheduler().token.equals(current.get("scheduler"))) {
+            drift.add(new Drift("scheduler", p.scheduler().token, current.get("scheduler")));
+        }
+        String rule = rule(current, p);
+        if (!Objects.equals(rule, current.facts().get("rule"))) {
+            drift.add(new Drift("rule", rule, current.get("rule")));
+        }
+        return drift;
+    }
+
+    /** The rule this step writes; without a WWID it matches the kernel name, which is the best there is. */
+    private static String rule(StepState current, Params p) {
+        String match = current.absent("wwid") ? "KERNEL==\"" + p.device().name() + "\""
+                : "ATTRS{wwid}==\"" + current.get("wwid") + "\"";
+        return "# Written by Ballast (step io-scheduler); removed by its rollback.\n"
+                + "ACTION==\"add|change\", SUBSYSTEM==\"block\", " + match + ", ATTR{queue/scheduler}=\""
+                + p.scheduler().token + "\"\n";
+    }
+
+    @Override
+    public void apply(RemoteShell shell, Params p, StepState before) throws RemoteFailure, StepRefusal {
+        if (!Arrays.asList(before.get("available").split(" ")).contains(p.scheduler().token)) {
+            throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, p.device().name() + " offers only "
+                    + before.get("available") + ", not " + p.scheduler().token);
+        }
+        setScheduler(shell, p.device(), p.scheduler().token);
+        HostFiles.write(shell, p.rule(), rule(before, p));
+        reloadRules(shell);
+    }
+
+    @Override
+    public Verification verify(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
+        StepState now = probe(shell, p);
+        List<Drift> drift = drift(now, p);
+        boolean applied = drift.stream().noneMatch(d -> d.fact().equals("rule"));
+        boolean inEffect = drift.stream().noneMatch(d -> d.fact().equals("scheduler"));
+        return new Verification(applied, inEffect, drift, inEffect ? "active now"
+                : "the device runs " + now.get("scheduler") + ", not " + p.scheduler().token);
+    }
+
+    @Override
+    public void rollback(RemoteShell shell, Params p, StepState captured) throws RemoteFailure {
+        setScheduler(shell, p.device(), captured.get("scheduler"));
+        HostFiles.restore(shell, p.rule(), captured.absent("rule") ? null : captured.get("rule"));
+        reloadRules(shell);
+    }
+
+    private static void setScheduler(RemoteShell shell, BlockDevice device, String token) throws RemoteFailure {
+        HostFiles.write(shell, device.sysfs("queue/scheduler"), Scheduler.parse(token).token + "\n");
+    }
+
+    private static void reloadRules(RemoteShell shell) throws RemoteFailure {
+        shell.check(Command.of("udevadm", "control", "--reload-rules"));
+    }
+}

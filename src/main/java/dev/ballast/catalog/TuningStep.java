@@ -1,0 +1,76 @@
+package dev.ballast.catalog;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.ballast.remote.RemoteFailure;
+import dev.ballast.remote.RemoteShell;
+
+/**
+ * One storage-tuning step of the catalog. A step probes the current state into facts, says which facts
+ * drift from what it wants, applies, verifies, and rolls back to a captured state (the rollback point,
+ * taken by a probe before apply). Steps hold no state of their own: everything they know of a host
+ * comes through the shell and goes back in the returned values.
+ *
+ * @param <P> the step's validated parameters
+ */
+public abstract class TuningStep<P> implements CatalogEntry {
+
+    @Override
+    public final String kind() {
+        return "step";
+    }
+
+    /** When the change starts to act. */
+    public abstract Effect effect();
+
+    /** Whether the applied change is still there after the host reboots. */
+    public abstract boolean survivesReboot();
+
+    protected abstract P parse(Parameters params);
+
+    public abstract StepState probe(RemoteShell shell, P params) throws RemoteFailure, StepRefusal;
+
+    /** The facts of {@code current} that are not what the step wants; empty means compliant. */
+    public abstract List<Drift> drift(StepState current, P params);
+
+    /** Changes the host; {@code before} is the probe that was committed as the rollback point. */
+    public abstract void apply(RemoteShell shell, P params, StepState before) throws RemoteFailure, StepRefusal;
+
+    public abstract Verification verify(RemoteShell shell, P params) throws RemoteFailure, StepRefusal;
+
+    /** Puts back what {@code captured} says, or refuses with the reason it cannot. */
+    public abstract void rollback(RemoteShell shell, P params, StepState captured) throws RemoteFailure, StepRefusal;
+
+    /** Validates raw parameters; every problem is reported under {@code field}. */
+    public final Configured<P> configure(String field, Map<String, String> raw) {
+        Parameters params = new Parameters(field, raw);
+        P parsed = parse(params);
+        params.finish(parameters());
+        return new Configured<>(this, parsed);
+    }
+
+    /** A step bound to its validated parameters, ready to run on any host. */
+    public record Configured<P>(TuningStep<P> step, P params) {
+
+        public StepState probe(RemoteShell shell) throws RemoteFailure, StepRefusal {
+            return step.probe(shell, params);
+        }
+
+        public List<Drift> drift(StepState current) {
+            return step.drift(current, params);
+        }
+
+        public void apply(RemoteShell shell, StepState before) throws RemoteFailure, StepRefusal {
+            step.apply(shell, params, before);
+        }
+
+        public Verification verify(RemoteShell shell) throws RemoteFailure, StepRefusal {
+            return step.verify(shell, params);
+        }
+
+        public void rollback(RemoteShell shell, StepState captured) throws RemoteFailure, StepRefusal {
+            step.rollback(shell, params, captured);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.ballast.catalog;
+
+import java.util.List;
+
+/**
+ * What verify found after apply. "Applied" (the configuration that survives says what the step wants)
+ * and "in effect" (the running system does) are kept apart, so a change that waits for a domain restart
+ * is reported as such, and a change something undid is not mistaken for one that waits.
+ */
+public record Verification(boolean applied, boolean inEffect, List<Drift> remaining, String note) {
+
+    /** Passed when applied, and in effect unless the step's effect is deferred by its nature. */
+    public boolean passed(Effect effect) {
+        return applied && (inEffect || effect != Effect.IMMEDIATE);
+    }
+}

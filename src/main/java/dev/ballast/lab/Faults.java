@@ -1,0 +1,36 @@
+package dev.ballast.lab;
+
+import java.time.Duration;
+
+/**
+ * Faults injected into one lab host. Tests and the demo flip them at any time; every field is read
+ * fresh by the server on each connection or command.
+ */
+public final class Faults {
+
+    /** Refuse every login, as with a key removed from authorized_keys. */
+    public volatile boolean refuseLogin;
+    /** Delay before the server says anything on a new connection. */
+    public volatile Duration connectDelay = Duration.ZERO;
+    /** Delay before each command runs. */
+    public volatile Duration commandLatency = Duration.ZERO;
+    /** A program name whose commands never finish ("*" for all). */
+    public volatile String hangOn;
+    /** A program name whose commands drop the connection halfway ("*" for all). */
+    public volatile String dropOn;
+    /** Runtime writes (sysfs, sysctl) report success but do not stick, as when another agent resets them. */
+    public volatile boolean undoRuntimeWrites;
+
+    static boolean matches(String rule, String program) {
+        return rule != null && (rule.equals("*") || rule.equals(program));
+    }
+
+    public void clear() {
+        refuseLogin = false;
+        connectDelay = Duration.ZERO;
+        commandLatency = Duration.ZERO;
+        hangOn = null;
+        dropOn = null;
+        undoRuntimeWrites = false;
+    }
+}

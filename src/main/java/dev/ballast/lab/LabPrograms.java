@@ -1,0 +1,68 @@
+package dev.ballast.lab;
+
+import java.util.List;
+
+/**
+ * The programs a lab host understands, each with exactly the arguments the catalog sends. Anything
+ * else is a {@link LabSurprise}.
+ */
+final class LabPrograms {
+
+    private LabPrograms() {
+    }
+
+    static Exec run(HostState host, List<String> argv, String stdin) {
+        String program = argv.get(0);
+        List<String> args = argv.subList(1, argv.size());
+        return switch (program) {
+            case "cat" -> cat(host, args);
+            case "tee" -> tee(host, args, stdin);
+            case "rm" -> rm(host, args);
+            case "uname" -> expect(args, List.of("-r"), () -> Exec.ok(host.kernelRelease + "\n"));
+            case "sysctl" -> sysctl(host, args);
+            case "udevadm" -> expect(args, List.of("control", "--reload-rules"), () -> Exec.ok(""));
+            default -> throw new LabSurprise("no program " + program + " is simulated");
+        };
+    }
+
+    private static Exec cat(HostState host, List<String> args) {
+        String path = operand(args, "cat");
+        String text = host.filesAt(path).read(path);
+        return text == null ? Exec.fail(1, "cat: " + path + ": No such file or directory\n") : Exec.ok(text);
+    }
+
+    private static Exec tee(HostState host, List<String> args, String stdin) {
+        String path = operand(args, "tee");
+        return host.filesAt(path).write(path, stdin);
+    }
+
+    private static Exec rm(HostState host, List<String> args) {
+        if (args.size() != 3 || !args.get(0).equals("-f") || !args.get(1).equals("--")) {
+            throw new LabSurprise("rm " + args);
+        }
+        return host.filesAt(args.get(2)).remove(args.get(2));
+    }
+
+    private static Exec sysctl(HostState host, List<String> args) {
+        if (args.size() == 2 && args.get(0).equals("-w") && args.get(1).matches("vm\\.nr_hugepages=[0-9]{1,12}")) {
+            host.hugepages.reserveDefault(Long.parseLong(args.get(1).substring("vm.nr_hugepages=".length())));
+            return Exec.ok("vm.nr_hugepages = " + args.get(1).substring("vm.nr_hugepages=".length()) + "\n");
+        }
+        throw new LabSurprise("sysctl " + args);
+    }
+
+    /** {@code PROGRAM -- PATH}: the one shape file commands take. */
+    private static String operand(List<String> args, String program) {
+        if (args.size() != 2 || !args.get(0).equals("--") || !args.get(1).startsWith("/")) {
+            throw new LabSurprise(program + " " + args);
+        }
+        return args.get(1);
+    }
+
+    static Exec expect(List<String> args, List<String> expected, java.util.function.Supplier<Exec> then) {
+        if (!args.equals(expected)) {
+            throw new LabSurprise("expected " + expected + ", got " + args);
+        }
+        return then.get();
+    }
+}

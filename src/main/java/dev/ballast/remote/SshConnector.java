@@ -1,0 +1,111 @@
+package dev.ballast.remote;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import dev.ballast.remote.RemoteFailure.Kind;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
+
+/**
+ * Opens SSH connections to hosts with one shared client configuration (building sshj's
+ * {@link DefaultConfig} probes every cipher, so it is built once), strict host-key checking and
+ * timeouts on every wait. Knows nothing of the database: pinning and quarantine are the caller's.
+ */
+@ApplicationScoped
+public class SshConnector {
+
+    private final SshSettings settings;
+    private final DefaultConfig config = new DefaultConfig();
+    private final NoDelaySocketFactory sockets = new NoDelaySocketFactory();
+    /** Cuts connections whose command overran; one thread, it only fires timers. */
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ballast-ssh-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    SshConnector(SshSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Connects, verifies the host key and logs in; the caller closes the session. */
+    public SshSession open(RemoteTarget target) throws RemoteFailure {
+        SSHClient client = new SSHClient(config);
+        int connectMillis = (int) settings.connectTimeout().toMillis();
+        client.setSocketFactory(sockets);
+        client.setConnectTimeout(connectMillis);
+        client.getTransport().setTimeoutMs(connectMillis);
+        client.getConnection().setTimeoutMs(connectMillis);
+        HostKeyCheck hostKey = new HostKeyCheck(target.pinned(), target.trustOnFirstUse());
+        client.addHostKeyVerifier(hostKey);
+        try {
+            client.connect(target.address(), target.port());
+            client.authPublickey(target.user(), new KeyPairWrapper(target.identity()));
+            return new SshSession(target, client, hostKey.presented(),
+                    hostKey.outcome() == HostKeyCheck.Outcome.TRUSTED_ON_FIRST_USE, settings, watchdog);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(client);
+            throw classify(target, hostKey, e);
+        }
+    }
+
+    private static RemoteFailure classify(RemoteTarget target, HostKeyCheck hostKey, Exception e) {
+        String on = " (" + target + ")";
+        if (hostKey.outcome() == HostKeyCheck.Outcome.UNKNOWN) {
+            return new RemoteFailure(Kind.HOST_KEY_UNKNOWN, "no host key is pinned for " + target.host()
+                    + " and it is not marked trust-on-first-use; it presented " + hostKey.presented() + on, e);
+        }
+        if (hostKey.outcome() == HostKeyCheck.Outcome.MISMATCH) {
+            return new RemoteFailure(Kind.HOST_KEY_MISMATCH, target.host() + " presented host key "
+                    + hostKey.presented() + ", not the pinned one" + on, e);
+        }
+        if (e instanceof UserAuthException) {
+            return new RemoteFailure(Kind.AUTH_FAILED, "login as " + target.user() + " was refused" + on, e);
+        }
+        if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException) {
+            return new RemoteFailure(Kind.UNREACHABLE, "cannot connect: " + e.getMessage() + on, e);
+        }
+        if (isTimeout(e)) {
+            return new RemoteFailure(Kind.TIMEOUT, "connecting took longer than allowed" + on, e);
+        }
+        if (e instanceof TransportException transport && transport.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
+            return new RemoteFailure(Kind.HOST_KEY_UNKNOWN, "the host key could not be verified" + on, e);
+        }
+        return new RemoteFailure(Kind.CONNECTION_LOST, "the connection broke while connecting: " + e + on, e);
+    }
+
+    static boolean isTimeout(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException || cause instanceof java.util.concurrent.TimeoutException
+                    || cause.getClass().getSimpleName().equals("TimeoutException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void closeQuietly(SSHClient client) {
+        try {
+            client.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing a broken connection has nothing left to report
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        watchdog.shutdownNow();
+    }
+}
