@@ -156,6 +156,11 @@ public final class LabFleet implements AutoCloseable {
         return List.copyOf(surprises);
     }
 
+    /** Forgets recorded surprises, for a test that provoked one on purpose. */
+    public void clearSurprises() {
+        surprises.clear();
+    }
+
     void surprised(LabHost host, String line, String why) {
         LOG.errorf("Lab host %s was sent a command it does not simulate: %s (%s)", host.name(), line, why);
         surprises.add(host.name() + ": " + line + " (" + why + ")");

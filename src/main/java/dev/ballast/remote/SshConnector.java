@@ -7,6 +7,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.ballast.remote.RemoteFailure.Kind;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,14 +54,25 @@ public class SshConnector {
         client.getConnection().setTimeoutMs(connectMillis);
         HostKeyCheck hostKey = new HostKeyCheck(target.pinned(), target.trustOnFirstUse());
         client.addHostKeyVerifier(hostKey);
+        // sshj reads the server's greeting without any timeout: a host that accepts the TCP connection
+        // and then says nothing would hold this thread forever, so a timer cuts it.
+        AtomicBoolean overran = new AtomicBoolean();
+        ScheduledFuture<?> timer = watchdog.schedule(() -> {
+            overran.set(true);
+            closeQuietly(client);
+        }, connectMillis, TimeUnit.MILLISECONDS);
         try {
             client.connect(target.address(), target.port());
             client.authPublickey(target.user(), new KeyPairWrapper(target.identity()));
+            if (!timer.cancel(false)) {
+                throw new SocketTimeoutException("the connect timer fired");
+            }
             return new SshSession(target, client, hostKey.presented(),
                     hostKey.outcome() == HostKeyCheck.Outcome.TRUSTED_ON_FIRST_USE, settings, watchdog);
         } catch (IOException | RuntimeException e) {
+            timer.cancel(false);
             closeQuietly(client);
-            throw classify(target, hostKey, e);
+            throw classify(target, hostKey, overran.get() ? new SocketTimeoutException("connecting overran") : e);
         }
     }
 
