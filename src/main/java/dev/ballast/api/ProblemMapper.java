@@ -14,11 +14,13 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import dev.ballast.catalog.StepRefusal;
 import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.FieldError;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.problem.NotFoundException;
 import dev.ballast.problem.PayloadTooLargeException;
+import dev.ballast.remote.RemoteFailure;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -54,6 +56,28 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response tooLarge(PayloadTooLargeException e) {
         return answer(Problem.of(413, "payload-too-large", "Payload too large", e.getMessage()));
+    }
+
+    /**
+     * A host could not be worked on. 502 when the host or the network failed, 504 on a timeout, 409 when
+     * host-key trust forbids connecting (an admin decision is needed, not a retry).
+     */
+    @ServerExceptionMapper
+    public Response remote(RemoteFailure e) {
+        int status = switch (e.kind()) {
+            case TIMEOUT -> 504;
+            case HOST_KEY_MISMATCH, HOST_KEY_UNKNOWN -> 409;
+            default -> 502;
+        };
+        String slug = "remote-" + e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return answer(Problem.of(status, slug, "Remote failure: " + e.kind(), e.getMessage()));
+    }
+
+    /** A step declined to act on the host, for the reason it gives. */
+    @ServerExceptionMapper
+    public Response refused(StepRefusal e) {
+        String slug = "step-" + e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return answer(Problem.of(409, slug, "Step refused: " + e.kind(), e.getMessage()));
     }
 
     /** Replaces Quarkus' own mapper for this type, whose answer is not a problem. */

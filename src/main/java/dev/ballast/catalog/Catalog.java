@@ -21,23 +21,32 @@ public class Catalog {
         return Stream.concat(steps.values().stream(), checks.values().stream()).map(CatalogEntry.class::cast).toList();
     }
 
-    /** The step with its parameters validated; problems are reported under {@code field}. */
-    public TuningStep.Configured<?> step(String field, String id, Map<String, String> params) {
+    /**
+     * The step with its parameters validated. {@code at} is where the step stands in the request
+     * ({@code steps[2]}, or "" for the top level): an unknown id is reported at {@code <at>.step}, a bad
+     * parameter at {@code <at>.params.<name>}.
+     */
+    public TuningStep.Configured<?> step(String at, String id, Map<String, String> params) {
         TuningStep<?> step = steps.get(id);
         if (step == null) {
-            throw InvalidInputException.of(field, "'" + Values.printable(String.valueOf(id)) + "' is not a step (one of "
-                    + String.join(", ", steps.keySet()) + ")");
+            throw InvalidInputException.of(path(at, "step"), "'" + Values.printable(String.valueOf(id))
+                    + "' is not a step (one of " + String.join(", ", steps.keySet()) + ")");
         }
-        return step.configure(field + ".params", params);
+        return step.configure(path(at, "params"), params);
     }
 
-    public PreflightCheck.Configured<?> check(String field, String id, Map<String, String> params) {
+    /** The check with its parameters validated, reported like {@link #step}, at {@code <at>.check}. */
+    public PreflightCheck.Configured<?> check(String at, String id, Map<String, String> params) {
         PreflightCheck<?> check = checks.get(id);
         if (check == null) {
-            throw InvalidInputException.of(field, "'" + Values.printable(String.valueOf(id)) + "' is not a check (one of "
-                    + String.join(", ", checks.keySet()) + ")");
+            throw InvalidInputException.of(path(at, "check"), "'" + Values.printable(String.valueOf(id))
+                    + "' is not a check (one of " + String.join(", ", checks.keySet()) + ")");
         }
-        return check.configure(field + ".params", params);
+        return check.configure(path(at, "params"), params);
+    }
+
+    private static String path(String at, String field) {
+        return at.isEmpty() ? field : at + "." + field;
     }
 
     private static <T extends CatalogEntry> Map<String, T> byId(List<T> entries) {

@@ -1,5 +1,6 @@
 package dev.ballast.identity;
 
+import java.security.KeyPair;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -83,6 +84,12 @@ public class Identities {
             LOG.infof("Generated SSH identity '%s' (%s %s)", name, Ed25519KeyPair.ALGORITHM, pair.fingerprint());
         }
         return inserted == 1;
+    }
+
+    /** The identity's key pair for logging in to hosts. Decrypted on demand; never logged or returned by the API. */
+    public KeyPair keyPair(IdentityName name) {
+        SshIdentity identity = find(name);
+        return Ed25519KeyPair.open(identity.publicKey, cipher.decrypt(identity.privateKeyEncrypted, name));
     }
 
     private SshIdentity find(IdentityName name) {

@@ -147,7 +147,7 @@ final class AnsibleInventory {
             hostErrors.list().forEach(e -> errors.add(e.atLine(byField.get(e.field()) == null ? line : byField.get(e.field()).line())));
             return null;
         }
-        return new ImportedHost(line, hostName, hostAddress, sshPort, sshUser, hostLabels, null, null, null, null);
+        return new ImportedHost(line, hostName, hostAddress, sshPort, sshUser, hostLabels, null, null, null, null, null);
     }
 
     private static Var first(Map<String, Var> vars, String... keys) {

@@ -23,7 +23,7 @@ final class BallastYamlParser {
     private static final Set<String> TOP = Set.of("defaults", "hosts");
     private static final Set<String> DEFAULTS = Set.of("sshPort", "sshUser", "labels", "identity");
     private static final Set<String> HOST = Set.of("name", "address", "sshPort", "sshUser", "labels", "hostKey",
-            "identity", "maintenance", "notes");
+            "trustOnFirstUse", "identity", "maintenance", "notes");
 
     private BallastYamlParser() {
     }
@@ -82,7 +82,9 @@ final class BallastYamlParser {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors.list().stream().map(e -> e.atLine(lineOf(fields, e.field(), line))).toList());
         }
-        return new ImportedHost(line, name, address, port, user, labels, hostKey, identity, maintenance, notes);
+        String trustText = text(fields, "trustOnFirstUse");
+        Boolean trustOnFirstUse = trustText == null ? null : errors.take(() -> bool("trustOnFirstUse", trustText));
+        return new ImportedHost(line, name, address, port, user, labels, hostKey, trustOnFirstUse, identity, maintenance, notes);
     }
 
     private static Map<String, Node> fields(Node node, String path, Set<String> allowed) {

@@ -36,6 +36,12 @@ class Host extends PanacheEntityBase {
     String hostKey;
     String identity;
     boolean maintenance;
+    @Column(name = "trust_on_first_use")
+    boolean trustOnFirstUse;
+    @Column(name = "quarantined_host_key")
+    String quarantinedHostKey;
+    @Column(name = "quarantined_at")
+    Instant quarantinedAt;
     String notes;
     @Version
     long version;
@@ -45,6 +51,8 @@ class Host extends PanacheEntityBase {
     Instant updatedAt;
 
     HostView view() {
-        return new HostView(name, address, sshPort, sshUser, labels, hostKey, identity, maintenance, notes, createdAt, updatedAt);
+        return new HostView(name, address, sshPort, sshUser, labels, hostKey, trustOnFirstUse,
+                quarantinedHostKey == null ? null : new HostView.Quarantine(quarantinedHostKey, quarantinedAt), identity,
+                maintenance, notes, createdAt, updatedAt);
     }
 }

@@ -11,7 +11,7 @@ import dev.ballast.problem.FieldError;
  * and names each one that is wrong.
  */
 public record HostRequest(String name, String address, Integer sshPort, String sshUser, Map<String, String> labels,
-        String hostKey, String identity, Boolean maintenance, String notes) {
+        String hostKey, Boolean trustOnFirstUse, String identity, Boolean maintenance, String notes) {
 
     static final int MAX_NOTES = 4096;
 
@@ -28,7 +28,7 @@ public record HostRequest(String name, String address, Integer sshPort, String s
             errors.add(new FieldError("notes", "is " + notes.length() + " characters long; at most " + MAX_NOTES + " are allowed"));
         }
         errors.throwIfAny();
-        return new HostSpec(validName, validAddress, port, user, validLabels, key, identityName,
+        return new HostSpec(validName, validAddress, port, user, validLabels, key, Boolean.TRUE.equals(trustOnFirstUse), identityName,
                 Boolean.TRUE.equals(maintenance), notes);
     }
 }

@@ -61,6 +61,21 @@ public class HostResource {
         return Response.noContent().build();
     }
 
+    /** The body of an accept-key request: the key the quarantined host presented, repeated. */
+    public record AcceptKeyRequest(String hostKey) {
+    }
+
+    /** Accepts the key a quarantined host presented, pinning it and ending the quarantine (admin, audited). */
+    @POST
+    @Path("{name}/host-key/accept")
+    public HostView acceptHostKey(@PathParam("name") String name, AcceptKeyRequest request) {
+        HostName host = HostName.parse("name", name);
+        if (request == null) {
+            throw InvalidInputException.of("body", "is required: {\"hostKey\": \"<the key the host presented>\"}");
+        }
+        return inventory.acceptPresentedKey(host, PinnedHostKey.parse("hostKey", request.hostKey()));
+    }
+
     private static HostRequest required(HostRequest request) {
         if (request == null) {
             throw InvalidInputException.of("body", "is required (a host as JSON)");

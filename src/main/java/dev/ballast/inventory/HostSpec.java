@@ -4,5 +4,5 @@ import dev.ballast.identity.IdentityName;
 
 /** A validated host, ready to be stored. {@code hostKey} and {@code identity} may be null (none pinned, the default). */
 record HostSpec(HostName name, HostAddress address, SshPort port, SshUser user, Labels labels, PinnedHostKey hostKey,
-        IdentityName identity, boolean maintenance, String notes) {
+        boolean trustOnFirstUse, IdentityName identity, boolean maintenance, String notes) {
 }

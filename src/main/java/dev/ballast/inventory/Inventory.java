@@ -88,12 +88,18 @@ public class Inventory {
         host.delete();
     }
 
+    /** Reads an inventory document in the given format (or detects it) and imports it as {@link #importHosts}. */
+    public ImportReport importDocument(InventoryFormat format, String text, boolean dryRun) {
+        InventoryFormat.Parsed parsed = InventoryFormat.read(format, text);
+        return importHosts(parsed.format().id(), parsed.hosts(), dryRun, parsed.ignored());
+    }
+
     /**
      * Upserts a whole inventory file by name in one transaction: every host is created, updated or left
      * unchanged, or, on any error, none is. Fields the file does not carry keep their stored values.
      */
     @Transactional
-    public ImportReport importHosts(String format, List<ImportedHost> hosts, boolean dryRun, List<FieldError> ignored) {
+    ImportReport importHosts(String format, List<ImportedHost> hosts, boolean dryRun, List<FieldError> ignored) {
         requireIdentities(hosts);
         Map<String, Host> existing = existingByName(hosts);
         List<ImportReport.Change> changes = new ArrayList<>(hosts.size());
@@ -129,6 +135,71 @@ public class Inventory {
         return report;
     }
 
+    /** What a connection to a host needs from the inventory. */
+    public record HostTarget(HostName name, String address, int port, String user, PinnedHostKey pinned,
+            boolean trustOnFirstUse, IdentityName identity, boolean maintenance, HostView.Quarantine quarantine) {
+    }
+
+    public HostTarget target(HostName name) {
+        Host host = find(name);
+        HostSpec spec = spec(host);
+        return new HostTarget(spec.name(), spec.address().value(), spec.port().value(), spec.user().value(),
+                spec.hostKey(), spec.trustOnFirstUse(), spec.identity() == null ? IdentityName.DEFAULT : spec.identity(),
+                spec.maintenance(), host.view().quarantine());
+    }
+
+    /**
+     * Pins the key a trust-on-first-use host presented on its first connection. Conditional on no key
+     * being pinned yet, so two first connections racing cannot pin two keys.
+     */
+    @Transactional
+    public void pinFirstUseKey(HostName name, PinnedHostKey presented) {
+        int pinned = em.createNativeQuery("update host set host_key = ?, updated_at = now(), version = version + 1 "
+                + "where name = ? and host_key is null and trust_on_first_use")
+                .setParameter(1, presented.toString()).setParameter(2, name.value()).executeUpdate();
+        if (pinned == 1) {
+            audit.record("host.key.trust-on-first-use", "host/" + name, null, Map.of("hostKey", presented.toString()));
+        }
+    }
+
+    /** Leaves the host out of all work until an admin decides about the key it presented. */
+    @Transactional
+    public void quarantine(HostName name, PinnedHostKey presented) {
+        Host host = find(name);
+        if (presented.toString().equals(host.quarantinedHostKey)) {
+            return;
+        }
+        HostView before = host.view();
+        host.quarantinedHostKey = presented.toString();
+        host.quarantinedAt = Instant.now();
+        em.flush();
+        audit.record("host.key.quarantine", "host/" + name, before, host.view());
+    }
+
+    /**
+     * An admin accepts the key a quarantined host presented. The key must be repeated in the request,
+     * so what is accepted is exactly what the admin looked at.
+     */
+    @Transactional
+    public HostView acceptPresentedKey(HostName name, PinnedHostKey confirmed) {
+        Host host = find(name);
+        if (host.quarantinedHostKey == null) {
+            throw new ConflictException("host '" + name + "' is not quarantined; pin a key with PUT /api/hosts/" + name);
+        }
+        if (!host.quarantinedHostKey.equals(confirmed.toString())) {
+            throw new ConflictException("host '" + name + "' presented " + host.quarantinedHostKey
+                    + ", not the key in the request");
+        }
+        HostView before = host.view();
+        host.hostKey = host.quarantinedHostKey;
+        host.quarantinedHostKey = null;
+        host.quarantinedAt = null;
+        host.updatedAt = Instant.now();
+        em.flush();
+        audit.record("host.key.accept", "host/" + name, before, host.view());
+        return host.view();
+    }
+
     private Map<String, Host> existingByName(List<ImportedHost> hosts) {
         List<String> names = hosts.stream().map(h -> h.name().value()).toList();
         Map<String, Host> byName = new HashMap<>();
@@ -143,7 +214,7 @@ public class Inventory {
     static HostSpec spec(Host host) {
         return new HostSpec(new HostName(host.name), new HostAddress(host.address), new SshPort(host.sshPort),
                 new SshUser(host.sshUser), new Labels(host.labels),
-                host.hostKey == null ? null : PinnedHostKey.parse("hostKey", host.hostKey),
+                host.hostKey == null ? null : PinnedHostKey.parse("hostKey", host.hostKey), host.trustOnFirstUse,
                 host.identity == null ? null : new IdentityName(host.identity), host.maintenance, host.notes);
     }
 
@@ -152,7 +223,14 @@ public class Inventory {
         host.sshPort = spec.port().value();
         host.sshUser = spec.user().value();
         host.labels = new HashMap<>(spec.labels().values());
-        host.hostKey = spec.hostKey() == null ? null : spec.hostKey().toString();
+        String pinned = spec.hostKey() == null ? null : spec.hostKey().toString();
+        if (!java.util.Objects.equals(pinned, host.hostKey)) {
+            // An admin pinning a key by hand settles a quarantine as accepting the presented key would.
+            host.quarantinedHostKey = null;
+            host.quarantinedAt = null;
+        }
+        host.hostKey = pinned;
+        host.trustOnFirstUse = spec.trustOnFirstUse();
         host.identity = spec.identity() == null ? null : spec.identity().value();
         host.maintenance = spec.maintenance();
         host.notes = spec.notes();

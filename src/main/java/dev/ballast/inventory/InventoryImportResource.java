@@ -31,8 +31,7 @@ public class InventoryImportResource {
         if (body.indexOf('\0') >= 0) {
             throw InvalidInputException.of("body", "holds a NUL byte; an inventory is text");
         }
-        InventoryFormat.Parsed parsed = InventoryFormat.read(chosen, body);
-        return inventory.importHosts(parsed.format().id(), parsed.hosts(), dry, parsed.ignored());
+        return inventory.importDocument(chosen, body, dry);
     }
 
     private static boolean flag(String field, String raw) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.session.Session;
@@ -47,6 +48,7 @@ public final class LabFleet implements AutoCloseable {
         return thread;
     });
     private final String authorizedKey;
+    private final AtomicInteger connections = new AtomicInteger();
 
     private LabFleet(String authorizedKey) {
         this.authorizedKey = blob(authorizedKey);
@@ -88,6 +90,7 @@ public final class LabFleet implements AutoCloseable {
         server.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {
+                connections.incrementAndGet();
                 LabHost host = hostOf(session);
                 long delay = host == null ? 0 : host.faults().connectDelay.toMillis();
                 if (delay > 0) {
@@ -154,6 +157,11 @@ public final class LabFleet implements AutoCloseable {
     /** Commands the lab was sent but does not simulate; a test that sees any has found drift. */
     public List<String> surprises() {
         return List.copyOf(surprises);
+    }
+
+    /** SSH connections the fleet has accepted since it started, over all hosts. */
+    public int connections() {
+        return connections.get();
     }
 
     /** Forgets recorded surprises, for a test that provoked one on purpose. */

@@ -24,6 +24,11 @@ public class EmbeddedDatabase {
     private static final AtomicReference<LocalPostgres> RUNNING = new AtomicReference<>();
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
+    /** Whether this process runs its own PostgreSQL: the demo defaults (a lab fleet) key off it. */
+    public static boolean isRunning() {
+        return RUNNING.get() != null;
+    }
+
     public static void startUnlessConfigured(Config config) {
         if (config.getOptionalValue(URL, String.class).isPresent()) {
             return;

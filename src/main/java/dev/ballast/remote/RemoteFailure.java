@@ -1,5 +1,7 @@
 package dev.ballast.remote;
 
+import dev.ballast.inventory.PinnedHostKey;
+
 /**
  * Why work on a host could not go on, as a kind callers decide on, never as a message to parse.
  * A {@link Kind#COMMAND_FAILED} failure keeps the command's exit code and output.
@@ -25,19 +27,31 @@ public class RemoteFailure extends Exception {
 
     private final Kind kind;
     private final transient CommandResult result;
+    private final transient PinnedHostKey presentedHostKey;
 
     public RemoteFailure(Kind kind, String message, Throwable cause) {
-        this(kind, message, null, cause);
+        this(kind, message, null, null, cause);
     }
 
-    private RemoteFailure(Kind kind, String message, CommandResult result, Throwable cause) {
+    private RemoteFailure(Kind kind, String message, CommandResult result, PinnedHostKey presentedHostKey, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.result = result;
+        this.presentedHostKey = presentedHostKey;
+    }
+
+    /** A host-key failure, with the key the host presented so it can be quarantined or shown to an admin. */
+    static RemoteFailure hostKey(Kind kind, String message, PinnedHostKey presented, Throwable cause) {
+        return new RemoteFailure(kind, message, null, presented, cause);
+    }
+
+    /** The key the host presented, for HOST_KEY_UNKNOWN and HOST_KEY_MISMATCH; null otherwise. */
+    public PinnedHostKey presentedHostKey() {
+        return presentedHostKey;
     }
 
     public static RemoteFailure commandFailed(CommandResult result, String why) {
-        return new RemoteFailure(Kind.COMMAND_FAILED, why, result, null);
+        return new RemoteFailure(Kind.COMMAND_FAILED, why, result, null, null);
     }
 
     public static RemoteFailure commandFailed(CommandResult result) {

@@ -79,12 +79,13 @@ public class SshConnector {
     private static RemoteFailure classify(RemoteTarget target, HostKeyCheck hostKey, Exception e) {
         String on = " (" + target + ")";
         if (hostKey.outcome() == HostKeyCheck.Outcome.UNKNOWN) {
-            return new RemoteFailure(Kind.HOST_KEY_UNKNOWN, "no host key is pinned for " + target.host()
-                    + " and it is not marked trust-on-first-use; it presented " + hostKey.presented() + on, e);
+            return RemoteFailure.hostKey(Kind.HOST_KEY_UNKNOWN, "no host key is pinned for " + target.host()
+                    + " and it is not marked trust-on-first-use; it presented " + hostKey.presented() + on,
+                    hostKey.presented(), e);
         }
         if (hostKey.outcome() == HostKeyCheck.Outcome.MISMATCH) {
-            return new RemoteFailure(Kind.HOST_KEY_MISMATCH, target.host() + " presented host key "
-                    + hostKey.presented() + ", not the pinned one" + on, e);
+            return RemoteFailure.hostKey(Kind.HOST_KEY_MISMATCH, target.host() + " presented host key "
+                    + hostKey.presented() + ", not the pinned one" + on, hostKey.presented(), e);
         }
         if (e instanceof UserAuthException) {
             return new RemoteFailure(Kind.AUTH_FAILED, "login as " + target.user() + " was refused" + on, e);

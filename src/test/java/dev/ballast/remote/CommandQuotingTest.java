@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
+import dev.ballast.InjectionCorpus;
 import dev.ballast.catalog.BlockDevice;
 import dev.ballast.catalog.Count;
 import dev.ballast.catalog.DomainRef;
@@ -27,10 +28,7 @@ import dev.ballast.catalog.VolumeGroup;
  */
 class CommandQuotingTest {
 
-    static final List<String> INJECTIONS = List.of("nvme0n1;reboot", "sda && rm -rf /", "$(id)", "`id`", "sda|cat",
-            "nvme0n1\nreboot", "'; reboot; '", "\"sda\"", "sd*", "sd?", "../../etc/passwd", "/dev/../etc", "..", ".",
-            "sda\0", "sda ", " sda", "-rf", "--help", "a".repeat(300), "vg$HOME", "vg>x", "vg<x", "vg&", "~root",
-            "sda\\", "vg{a,b}", "vg#x", "\u00e9t\u00e9", "");
+    static final List<String> INJECTIONS = InjectionCorpus.VALUES;
 
     static final List<Function<String, Object>> VALUE_TYPES = List.of(BlockDevice::new, NvmeController::new,
             RemotePath::of, VolumeGroup::new, LogicalVolume::new, Size::new, text -> Count.parse(text, 0, 1_000_000),

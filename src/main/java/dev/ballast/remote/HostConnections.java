@@ -1,0 +1,58 @@
+package dev.ballast.remote;
+
+import org.jboss.logging.Logger;
+
+import dev.ballast.identity.Identities;
+import dev.ballast.inventory.HostName;
+import dev.ballast.inventory.Inventory;
+import dev.ballast.inventory.Inventory.HostTarget;
+import dev.ballast.remote.RemoteFailure.Kind;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Opens a session to an inventory host and keeps the inventory's host-key trust in step with what
+ * happened: a trust-on-first-use key is pinned, a mismatching key quarantines the host, and a
+ * quarantined host is refused before any connection is tried.
+ */
+@ApplicationScoped
+public class HostConnections {
+
+    private static final Logger LOG = Logger.getLogger(HostConnections.class);
+
+    private final Inventory inventory;
+    private final Identities identities;
+    private final SshConnector connector;
+
+    HostConnections(Inventory inventory, Identities identities, SshConnector connector) {
+        this.inventory = inventory;
+        this.identities = identities;
+        this.connector = connector;
+    }
+
+    public SshSession open(HostName name) throws RemoteFailure {
+        HostTarget host = inventory.target(name);
+        if (host.quarantine() != null) {
+            throw new RemoteFailure(Kind.HOST_KEY_MISMATCH, name + " is quarantined since " + host.quarantine().since()
+                    + ": it presented " + host.quarantine().presentedHostKey() + "; an admin must accept that key "
+                    + "(POST /api/hosts/" + name + "/host-key/accept) or pin another", null);
+        }
+        RemoteTarget target = new RemoteTarget(name.value(), host.address(), host.port(), host.user(), host.pinned(),
+                host.trustOnFirstUse(), identities.keyPair(host.identity()));
+        SshSession session;
+        try {
+            session = connector.open(target);
+        } catch (RemoteFailure failure) {
+            if (failure.kind() == Kind.HOST_KEY_MISMATCH) {
+                LOG.errorf("Host %s presented host key %s instead of the pinned one; quarantined until an admin decides",
+                        name, failure.presentedHostKey());
+                inventory.quarantine(name, failure.presentedHostKey());
+            }
+            throw failure;
+        }
+        if (session.trustedOnFirstUse()) {
+            LOG.infof("Host %s: pinned host key %s on first use", name, session.presentedHostKey());
+            inventory.pinFirstUseKey(name, session.presentedHostKey());
+        }
+        return session;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.ballast.catalog;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.ballast.lab.LabFleet;
+import dev.ballast.lab.LabHost;
+import dev.ballast.InjectionCorpus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Probing hosts over the API: validation before any connection, host-key trust, failures as problems. */
+@QuarkusTest
+class ProbeApiTest {
+
+    static LabFleet fleet;
+
+    /** Once per class, but after Quarkus has set rest-assured's port (a static @BeforeAll runs too early). */
+    @BeforeEach
+    void startFleet() {
+        if (fleet != null) {
+            return;
+        }
+        String publicKey = given().get("/api/identities/default").then().statusCode(200).extract().path("publicKey");
+        fleet = LabFleet.start(6, publicKey);
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+            fleet = null;
+        }
+    }
+
+    @AfterEach
+    void noSurprises() {
+        assertThat(fleet.surprises()).isEmpty();
+    }
+
+    private static void register(String name, LabHost host, String hostKey, boolean trustOnFirstUse) {
+        given().delete("/api/hosts/" + name);
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "address", "127.0.0.1",
+                "sshPort", host.port(), "trustOnFirstUse", trustOnFirstUse));
+        if (hostKey != null) {
+            body.put("hostKey", hostKey);
+        }
+        given().contentType(ContentType.JSON).body(body).post("/api/hosts").then().statusCode(201);
+    }
+
+    private static io.restassured.response.ValidatableResponse probe(String name, Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).body(body).post("/api/hosts/" + name + "/probe").then();
+    }
+
+    @Test
+    void probesAStepOnAPinnedHost() {
+        LabHost host = fleet.host("lab-001");
+        register("probe-1.lab", host, host.hostKey(), false);
+        probe("probe-1.lab", Map.of("step", "io-scheduler", "params", Map.of("device", "nvme0n1")))
+                .statusCode(200)
+                .body("compliant", equalTo(false))
+                .body("state.scheduler", equalTo("mq-deadline"))
+                .body("drift.fact", hasItem("scheduler"));
+    }
+
+    @Test
+    void rejectsTheInjectionCorpusBeforeConnecting() {
+        LabHost host = fleet.host("lab-002");
+        register("probe-2.lab", host, host.hostKey(), false);
+        int connectionsBefore = fleet.connections();
+        for (String attack : InjectionCorpus.VALUES) {
+            probe("probe-2.lab", Map.of("step", "io-scheduler", "params", Map.of("device", attack)))
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("params.device"));
+            probe("probe-2.lab", Map.of("step", "hugepages", "params", Map.of("count", attack)))
+                    .statusCode(400)
+                    .body("errors[0].field", equalTo("params.count"));
+        }
+        probe("probe-2.lab", Map.of("step", "reboot", "params", Map.of())).statusCode(400)
+                .body("errors[0].field", equalTo("step"));
+        probe("probe-2.lab", Map.of("step", "io-scheduler", "params", Map.of("device", "sda", "extra", "1")))
+                .statusCode(400).body("errors[0].field", equalTo("params.extra"));
+        probe("probe-2.lab", Map.of("params", Map.of())).statusCode(400);
+        assertThat(fleet.connections()).as("no connection for rejected input").isEqualTo(connectionsBefore);
+    }
+
+    @Test
+    void pinsTheKeyOfATrustOnFirstUseHostAndAuditsIt() {
+        LabHost host = fleet.host("lab-003");
+        register("probe-3.lab", host, null, true);
+        probe("probe-3.lab", Map.of("step", "hugepages", "params", Map.of("count", "16"))).statusCode(200);
+        given().get("/api/hosts/probe-3.lab").then().body("hostKey", equalTo(host.hostKey()));
+    }
+
+    @Test
+    void refusesAnUnpinnedHostWithoutTrustOnFirstUse() {
+        LabHost host = fleet.host("lab-004");
+        register("probe-4.lab", host, null, false);
+        probe("probe-4.lab", Map.of("step", "hugepages", "params", Map.of("count", "16")))
+                .statusCode(409).body("type", equalTo("urn:ballast:problem:remote-host-key-unknown"));
+        given().get("/api/hosts/probe-4.lab").then().body("hostKey", nullValue());
+    }
+
+    @Test
+    void quarantinesAHostWhoseKeyChangedUntilAnAdminAcceptsIt() {
+        LabHost host = fleet.host("lab-005");
+        register("probe-5.lab", host, host.hostKey(), false);
+        host.rotateHostKey();
+        Map<String, Object> body = Map.of("step", "hugepages", "params", Map.of("count", "16"));
+        probe("probe-5.lab", body).statusCode(409).body("type", equalTo("urn:ballast:problem:remote-host-key-mismatch"));
+        given().get("/api/hosts/probe-5.lab").then()
+                .body("quarantine.presentedHostKey", equalTo(host.hostKey()))
+                .body("quarantine.since", notNullValue());
+
+        int connectionsBefore = fleet.connections();
+        probe("probe-5.lab", body).statusCode(409).body("detail", containsString("quarantined"));
+        assertThat(fleet.connections()).as("a quarantined host is not connected to").isEqualTo(connectionsBefore);
+
+        LabHost other = fleet.host("lab-006");
+        given().contentType(ContentType.JSON).body(Map.of("hostKey", other.hostKey()))
+                .post("/api/hosts/probe-5.lab/host-key/accept").then().statusCode(409);
+        given().contentType(ContentType.JSON).body(Map.of("hostKey", host.hostKey()))
+                .post("/api/hosts/probe-5.lab/host-key/accept").then().statusCode(200)
+                .body("hostKey", equalTo(host.hostKey())).body("quarantine", nullValue());
+        probe("probe-5.lab", body).statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("hostKey", host.hostKey()))
+                .post("/api/hosts/probe-5.lab/host-key/accept").then().statusCode(409);
+    }
+
+    @Test
+    void anUnreachableHostIsABadGateway() {
+        LabHost host = fleet.host("lab-006");
+        register("probe-6.lab", host, host.hostKey(), false);
+        fleet.reachable(host, false);
+        try {
+            probe("probe-6.lab", Map.of("step", "hugepages", "params", Map.of("count", "16")))
+                    .statusCode(502).contentType("application/problem+json")
+                    .body("type", equalTo("urn:ballast:problem:remote-unreachable"));
+        } finally {
+            fleet.reachable(host, true);
+        }
+    }
+
+    @Test
+    void listsTheCatalogWithParameterSchemas() {
+        given().get("/api/steps").then().statusCode(200)
+                .body("id", hasItem("io-scheduler"))
+                .body("find { it.id == 'io-scheduler' }.effect", equalTo("IMMEDIATE"))
+                .body("find { it.id == 'io-scheduler' }.parameters.name", equalTo(List.of("device", "scheduler")))
+                .body("find { it.id == 'hugepages' }.parameters.find { it.name == 'size' }.allowed", equalTo(List.of("2M", "1G")));
+    }
+}
