@@ -14,8 +14,13 @@ public class Catalog {
 
     private final Map<String, TuningStep<?>> steps = byId(List.of(
             new IoSchedulerStep(),
-            new HugepagesStep()));
-    private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of());
+            new HugepagesStep(),
+            new DiskCacheStep(),
+            new VirtioScsiStep(),
+            new DomainHugepagesStep()));
+    private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of(
+            new LibvirtVersionCheck(),
+            new GuestAgentCheck()));
 
     public List<CatalogEntry> entries() {
         return Stream.concat(steps.values().stream(), checks.values().stream()).map(CatalogEntry.class::cast).toList();

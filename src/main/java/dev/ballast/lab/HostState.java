@@ -13,6 +13,7 @@ public final class HostState {
     final EtcFiles etc = new EtcFiles();
     final Disks disks;
     final Hugepages hugepages;
+    final Libvirt libvirt = new Libvirt();
     volatile String kernelRelease = "6.1.0-27-amd64";
     private final List<LabFiles> files;
 
@@ -48,5 +49,10 @@ public final class HostState {
 
     public synchronized long hugepages2m() {
         return hugepages.reservedDefault();
+    }
+
+    /** The host's libvirt domains, for tests that read or restart them. */
+    public Libvirt libvirt() {
+        return libvirt;
     }
 }

@@ -21,6 +21,7 @@ final class LabPrograms {
             case "uname" -> expect(args, List.of("-r"), () -> Exec.ok(host.kernelRelease + "\n"));
             case "sysctl" -> sysctl(host, args);
             case "udevadm" -> expect(args, List.of("control", "--reload-rules"), () -> Exec.ok(""));
+            case "virsh" -> host.libvirt.virsh(args, stdin);
             default -> throw new LabSurprise("no program " + program + " is simulated");
         };
     }

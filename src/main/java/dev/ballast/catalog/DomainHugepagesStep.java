@@ -1,0 +1,52 @@
+package dev.ballast.catalog;
+
+import java.util.List;
+
+import org.w3c.dom.Element;
+
+/**
+ * Backs a domain's memory with huge pages ({@code <memoryBacking><hugepages/></memoryBacking>}), using
+ * the host's default huge page size. The host must hold enough free pages for the guest's memory when
+ * the domain next starts, or the start fails: reserve them first with the hugepages step.
+ */
+final class DomainHugepagesStep extends DomainXmlStep<DomainHugepagesStep.Params> {
+
+    record Params(DomainRef domain) implements DomainXmlStep.Target {
+    }
+
+    @Override
+    public String id() {
+        return "domain-hugepages";
+    }
+
+    @Override
+    public String description() {
+        return "Back a domain's memory with huge pages (reserve enough with the hugepages step first); libvirt applies it "
+                + "at the domain's next cold start";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(domainParameter());
+    }
+
+    @Override
+    protected Params parse(Parameters params) {
+        return new Params(params.required("domain", DomainRef::new));
+    }
+
+    @Override
+    protected List<Change> edit(Element domain, Params p) {
+        Element backing = DomainXml.child(domain, "memoryBacking");
+        if (backing != null && DomainXml.child(backing, "hugepages") != null) {
+            return List.of();
+        }
+        String found = backing == null ? "no memoryBacking" : "memoryBacking without hugepages";
+        if (backing == null) {
+            backing = DomainXml.create(domain.getOwnerDocument(), "memoryBacking");
+            domain.insertBefore(backing, DomainXml.child(domain, "vcpu"));
+        }
+        backing.appendChild(DomainXml.create(domain.getOwnerDocument(), "hugepages"));
+        return List.of(new Change("memoryBacking", "hugepages", found));
+    }
+}

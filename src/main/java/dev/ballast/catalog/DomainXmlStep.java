@@ -1,0 +1,180 @@
+package dev.ballast.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import dev.ballast.remote.RemoteFailure;
+import dev.ballast.remote.RemoteShell;
+
+/**
+ * What the three domain XML steps share: capture each addressed domain's persistent XML (the rollback
+ * point, fact {@code domain/<uuid>}), refuse domains a cloud manager owns, edit with the DOM, define,
+ * and tell "applied" (the persistent XML) from "in effect" (what the running QEMU process was started
+ * with). A step only says how it edits one domain; its edit doubles as the compliance test, since a
+ * compliant domain is one the edit leaves unchanged.
+ */
+abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<P> {
+
+    static final String FACT_PREFIX = "domain/";
+    static final String COLD_START_NOTE =
+            "takes effect at the domain's next cold start (shutdown + start; a guest reboot is not enough)";
+
+    /** Parameters that address domains. */
+    interface Target {
+        DomainRef domain();
+    }
+
+    /** One thing an edit changed, or would change, in a domain: what, the wanted value and the one found. */
+    record Change(String what, String desired, String actual) {
+    }
+
+    static ParameterSpec domainParameter() {
+        return ParameterSpec.required("domain", "domain", "a domain UUID, a domain name (resolved to its UUID once), or all",
+                "all|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|[A-Za-z][A-Za-z0-9._-]{0,63}");
+    }
+
+    /** Edits the domain toward what the step wants and lists what it changed; an empty list means compliant. */
+    protected abstract List<Change> edit(Element domain, P params);
+
+    /** A refusal of the step's own, judged on the captured XML before anything changes. */
+    protected void guard(Element domain, String label) throws StepRefusal {
+    }
+
+    @Override
+    public final Effect effect() {
+        return Effect.NEXT_DOMAIN_COLD_START;
+    }
+
+    @Override
+    public final boolean survivesReboot() {
+        return true;
+    }
+
+    @Override
+    public StepState probe(RemoteShell shell, P p) throws RemoteFailure, StepRefusal {
+        List<DomainRef.Uuid> uuids = Domains.resolve(shell, p.domain(), false);
+        if (uuids.isEmpty()) {
+            throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, p.domain().all() ? "the host defines no domains"
+                    : "the host defines no domain named " + p.domain().text());
+        }
+        StepState.Builder state = StepState.builder();
+        for (DomainRef.Uuid uuid : uuids) {
+            String xml = Domains.inactiveXml(shell, uuid);
+            if (xml == null) {
+                throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the host defines no domain " + uuid.value());
+            }
+            checked(uuid, xml);
+            state.put(FACT_PREFIX + uuid.value(), xml);
+        }
+        return state.build();
+    }
+
+    @Override
+    public List<Drift> drift(StepState current, P p) {
+        List<Drift> drift = new ArrayList<>();
+        for (Map.Entry<String, String> fact : domainFacts(current)) {
+            Document document = DomainXml.parse(fact.getValue());
+            String domain = fact.getKey() + " (" + DomainXml.name(document) + ")";
+            for (Change change : edit(document.getDocumentElement(), p)) {
+                drift.add(new Drift(domain + " " + change.what(), change.desired(), change.actual()));
+            }
+        }
+        return drift;
+    }
+
+    /**
+     * Edits the XML as it is now, after checking it is still the captured one: defining an edit of an
+     * older text would silently undo whatever changed the domain since.
+     */
+    @Override
+    public void apply(RemoteShell shell, P p, StepState before) throws RemoteFailure, StepRefusal {
+        for (Map.Entry<String, String> fact : domainFacts(before)) {
+            DomainRef.Uuid uuid = uuidOf(fact.getKey());
+            String now = Domains.inactiveXml(shell, uuid);
+            if (now == null || !DomainXml.canonical(now).equals(DomainXml.canonical(fact.getValue()))) {
+                throw new StepRefusal(StepRefusal.Kind.UNSAFE, "the XML of domain " + uuid.value()
+                        + " changed since the rollback point was captured; probe again");
+            }
+            Document document = checked(uuid, now);
+            if (!edit(document.getDocumentElement(), p).isEmpty()) {
+                Domains.define(shell, DomainXml.serialize(document));
+            }
+        }
+    }
+
+    @Override
+    public Verification verify(RemoteShell shell, P p) throws RemoteFailure, StepRefusal {
+        StepState now = probe(shell, p);
+        List<Drift> remaining = drift(now, p);
+        List<String> pending = new ArrayList<>();
+        for (Map.Entry<String, String> fact : domainFacts(now)) {
+            DomainRef.Uuid uuid = uuidOf(fact.getKey());
+            if (!Domains.shutOff(shell, uuid)) {
+                Document live = DomainXml.parse(Domains.liveXml(shell, uuid));
+                if (!edit(live.getDocumentElement(), p).isEmpty()) {
+                    pending.add(DomainXml.name(live) + " (" + uuid.value() + ")");
+                }
+            }
+        }
+        boolean applied = remaining.isEmpty();
+        String note;
+        if (!applied) {
+            note = "the persistent XML still differs: " + String.join("; ", remaining.stream().map(Drift::fact).toList());
+        } else if (pending.isEmpty()) {
+            note = "in the persistent XML of every domain, and no running domain still uses the old one";
+        } else {
+            note = "applied; " + COLD_START_NOTE + ": " + String.join(", ", pending) + " still run the old XML";
+        }
+        return new Verification(applied, pending.isEmpty(), remaining, note);
+    }
+
+    /** Defines each captured XML again where it differs now, then reads it back to prove it took. */
+    @Override
+    public void rollback(RemoteShell shell, P p, StepState captured) throws RemoteFailure, StepRefusal {
+        for (Map.Entry<String, String> fact : domainFacts(captured)) {
+            DomainRef.Uuid uuid = uuidOf(fact.getKey());
+            String wanted = DomainXml.canonical(fact.getValue());
+            String now = Domains.inactiveXml(shell, uuid);
+            if (now != null && DomainXml.canonical(now).equals(wanted)) {
+                continue;
+            }
+            Domains.define(shell, fact.getValue());
+            String restored = Domains.inactiveXml(shell, uuid);
+            if (restored == null || !DomainXml.canonical(restored).equals(wanted)) {
+                throw new RemoteFailure(RemoteFailure.Kind.COMMAND_FAILED, "libvirt did not keep the captured XML of domain "
+                        + uuid.value() + " when it was defined again", null);
+            }
+        }
+    }
+
+    /** Parses XML a host printed and refuses domains that nova or oVirt own: they regenerate it and would undo us. */
+    private Document checked(DomainRef.Uuid uuid, String xml) throws RemoteFailure, StepRefusal {
+        Document document;
+        try {
+            document = DomainXml.parse(xml);
+        } catch (IllegalArgumentException e) {
+            throw new RemoteFailure(RemoteFailure.Kind.COMMAND_FAILED, "virsh printed unusable XML for domain "
+                    + uuid.value() + ": " + e.getMessage(), e);
+        }
+        String label = DomainXml.name(document) + " (" + uuid.value() + ")";
+        String manager = DomainXml.manager(document);
+        if (manager != null) {
+            throw new StepRefusal(StepRefusal.Kind.UNSAFE, "domain " + label + " is managed by " + manager
+                    + ", which regenerates its XML; change it through " + manager + " instead");
+        }
+        guard(document.getDocumentElement(), label);
+        return document;
+    }
+
+    private static List<Map.Entry<String, String>> domainFacts(StepState state) {
+        return state.facts().entrySet().stream().filter(e -> e.getKey().startsWith(FACT_PREFIX)).toList();
+    }
+
+    private static DomainRef.Uuid uuidOf(String fact) {
+        return new DomainRef.Uuid(fact.substring(FACT_PREFIX.length()));
+    }
+}

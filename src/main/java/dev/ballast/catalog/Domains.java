@@ -1,0 +1,85 @@
+package dev.ballast.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.ballast.remote.Command;
+import dev.ballast.remote.CommandResult;
+import dev.ballast.remote.RemoteFailure;
+import dev.ballast.remote.RemoteShell;
+
+/**
+ * The virsh commands the libvirt steps and checks send. A domain is addressed by UUID only: a name is
+ * resolved once with {@code virsh domuuid}, since libvirt names may hold characters no command should
+ * carry and a numeric name would be read as an ID.
+ */
+final class Domains {
+
+    private static final String NOT_FOUND = "error: failed to get domain";
+
+    private Domains() {
+    }
+
+    /**
+     * The UUIDs a reference stands for: the UUID itself, a name's UUID, or every defined domain (every
+     * running one when {@code runningOnly}). Empty when the name is not defined.
+     */
+    static List<DomainRef.Uuid> resolve(RemoteShell shell, DomainRef ref, boolean runningOnly) throws RemoteFailure {
+        if (ref.isUuid()) {
+            return List.of(new DomainRef.Uuid(ref.text()));
+        }
+        if (ref.all()) {
+            Command list = runningOnly ? Command.of("virsh", "list", "--uuid") : Command.of("virsh", "list", "--all", "--uuid");
+            CommandResult result = shell.check(list);
+            List<DomainRef.Uuid> uuids = new ArrayList<>();
+            for (String line : result.stdout().split("\n")) {
+                if (!line.isBlank()) {
+                    uuids.add(uuid(result, line));
+                }
+            }
+            return uuids;
+        }
+        CommandResult result = shell.run(Command.of("virsh", "domuuid").arg(ref.nameArg()));
+        if (!result.succeeded() && result.stderr().startsWith(NOT_FOUND)) {
+            return List.of();
+        }
+        if (!result.succeeded()) {
+            throw RemoteFailure.commandFailed(result);
+        }
+        return List.of(uuid(result, result.stdout()));
+    }
+
+    private static DomainRef.Uuid uuid(CommandResult result, String text) throws RemoteFailure {
+        try {
+            return new DomainRef.Uuid(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw RemoteFailure.commandFailed(result, "virsh printed something that is not a domain UUID: " + e.getMessage());
+        }
+    }
+
+    /** The persistent XML with its secrets (without them a redefine would drop the VNC password); null when undefined. */
+    static String inactiveXml(RemoteShell shell, DomainRef.Uuid uuid) throws RemoteFailure {
+        CommandResult result = shell.run(Command.of("virsh", "dumpxml", "--inactive", "--security-info").arg(uuid));
+        if (!result.succeeded() && result.stderr().startsWith(NOT_FOUND)) {
+            return null;
+        }
+        if (!result.succeeded()) {
+            throw RemoteFailure.commandFailed(result);
+        }
+        return result.stdout();
+    }
+
+    /** The XML the domain runs with now (the persistent one while it is shut off). */
+    static String liveXml(RemoteShell shell, DomainRef.Uuid uuid) throws RemoteFailure {
+        return shell.check(Command.of("virsh", "dumpxml").arg(uuid)).stdout();
+    }
+
+    static boolean shutOff(RemoteShell shell, DomainRef.Uuid uuid) throws RemoteFailure {
+        return shell.check(Command.of("virsh", "domstate").arg(uuid)).stdout().strip().equals("shut off");
+    }
+
+    /** Replaces the persistent XML; libvirt checks it against its schema first, so a bad edit changes nothing. */
+    static void define(RemoteShell shell, String xml) throws RemoteFailure {
+        shell.check(Command.of("virsh", "define", "--validate", "/dev/stdin").stdin(xml));
+    }
+}

@@ -1,0 +1,273 @@
+package dev.ballast.lab;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import javax.xml.stream.XMLStreamException;
+
+/**
+ * The libvirt daemon of a lab host, as virsh shows it. Each domain has a persistent (inactive) XML and,
+ * while it runs, the live XML it was started with: {@code define} replaces only the persistent one, so
+ * a running domain keeps its old configuration until a cold start, as on a real host. Output is what
+ * virsh prints, trailing blank line included; a domain is addressed by UUID everywhere except
+ * {@code domuuid}, because the catalog must never pass a name anywhere else.
+ */
+public final class Libvirt {
+
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+    static final String GUEST_PING = "{\"execute\":\"guest-ping\"}";
+
+    static final class Domain {
+        final String uuid;
+        final String name;
+        String inactive;
+        /** The XML the running QEMU process was started with; null while shut off. */
+        String live;
+        boolean agentConnected;
+
+        Domain(String uuid, String name, String inactive, boolean running, boolean agentConnected) {
+            this.uuid = uuid;
+            this.name = name;
+            this.inactive = inactive;
+            this.live = running ? inactive : null;
+            this.agentConnected = agentConnected;
+        }
+
+        boolean running() {
+            return live != null;
+        }
+    }
+
+    private final Map<String, Domain> domains = new LinkedHashMap<>();
+    private volatile String version = "9.0.0";
+
+    synchronized void add(String xml, boolean running, boolean agentConnected) {
+        LibvirtXml.Element root = parseOrFail(xml);
+        String formatted = LibvirtXml.format(root);
+        Domain domain = new Domain(root.childText("uuid"), root.childText("name"), formatted, running, agentConnected);
+        domains.put(domain.uuid, domain);
+    }
+
+    void version(String daemonVersion) {
+        this.version = daemonVersion;
+    }
+
+    synchronized Exec virsh(List<String> args, String stdin) {
+        String sub = args.isEmpty() ? "" : args.get(0);
+        List<String> rest = args.subList(Math.min(1, args.size()), args.size());
+        return switch (sub) {
+            case "list" -> list(rest);
+            case "domuuid" -> domuuid(rest);
+            case "dumpxml" -> dumpxml(rest);
+            case "domstate" -> withDomain(rest, 1, d -> Exec.ok((d.running() ? "running" : "shut off") + "\n\n"));
+            case "define" -> LabPrograms.expect(rest, List.of("--validate", "/dev/stdin"), () -> define(stdin));
+            case "qemu-agent-command" -> agentCommand(rest);
+            case "version" -> LabPrograms.expect(rest, List.of("--daemon"), this::printVersion);
+            default -> throw new LabSurprise("virsh " + args);
+        };
+    }
+
+    private Exec list(List<String> args) {
+        boolean all;
+        if (args.equals(List.of("--all", "--uuid"))) {
+            all = true;
+        } else if (args.equals(List.of("--uuid"))) {
+            all = false;
+        } else {
+            throw new LabSurprise("virsh list " + args);
+        }
+        StringBuilder out = new StringBuilder();
+        domains.values().stream().filter(d -> all || d.running()).forEach(d -> out.append(d.uuid).append('\n'));
+        return Exec.ok(out.append('\n').toString());
+    }
+
+    private Exec domuuid(List<String> args) {
+        if (args.size() != 1) {
+            throw new LabSurprise("virsh domuuid " + args);
+        }
+        return domains.values().stream().filter(d -> d.name.equals(args.get(0))).findFirst()
+                .map(d -> Exec.ok(d.uuid + "\n\n")).orElseGet(() -> notFound(args.get(0)));
+    }
+
+    private Exec dumpxml(List<String> args) {
+        if (args.size() == 3 && args.subList(0, 2).equals(List.of("--inactive", "--security-info"))) {
+            return withDomain(args.subList(2, 3), 1, d -> Exec.ok(d.inactive));
+        }
+        return withDomain(args, 1, d -> Exec.ok(withoutSecrets(d.running() ? d.live : d.inactive)));
+    }
+
+    /** Without --security-info virsh leaves out the graphics password, which is why capture must ask for it. */
+    private static String withoutSecrets(String xml) {
+        return xml.replaceAll(" passwd='[^']*'", "");
+    }
+
+    private Exec agentCommand(List<String> args) {
+        if (args.size() != 4 || !args.get(1).equals(GUEST_PING) || !args.subList(2, 4).equals(List.of("--timeout", "5"))) {
+            throw new LabSurprise("virsh qemu-agent-command " + args);
+        }
+        return withDomain(args.subList(0, 1), 1, d -> {
+            if (!d.running()) {
+                return Exec.fail(1, "error: Requested operation is not valid: domain is not running\n");
+            }
+            return d.agentConnected ? Exec.ok("{\"return\":{}}\n\n")
+                    : Exec.fail(1, "error: Guest agent is not responding: QEMU guest agent is not connected\n");
+        });
+    }
+
+    private Exec printVersion() {
+        return Exec.ok("Compiled against library: libvirt " + version + "\nUsing library: libvirt " + version
+                + "\nUsing API: QEMU " + version + "\nRunning hypervisor: QEMU 7.2.0\nRunning against daemon: "
+                + version + "\n\n");
+    }
+
+    private Exec define(String stdin) {
+        LibvirtXml.Element root;
+        try {
+            root = LibvirtXml.parse(stdin);
+        } catch (XMLStreamException e) {
+            return Exec.fail(1, "error: Failed to define domain from /dev/stdin\nerror: XML error: " + e.getMessage() + "\n");
+        }
+        Domain domain = root.name.equals("domain") ? domains.get(root.childText("uuid")) : null;
+        if (domain == null || !domain.name.equals(root.childText("name")) || root.attributes.get("type") == null) {
+            throw new LabSurprise("define of a domain the lab does not hold, or renamed: " + root.childText("name"));
+        }
+        String duplicate = duplicateTarget(root.child("devices"));
+        if (duplicate != null) {
+            return Exec.fail(1, "error: Failed to define domain from /dev/stdin\nerror: XML error: target '" + duplicate
+                    + "' duplicated for disk sources\n");
+        }
+        assignAddresses(root.child("devices"));
+        domain.inactive = LibvirtXml.format(root);
+        return Exec.ok("Domain '" + domain.name + "' defined from /dev/stdin\n\n");
+    }
+
+    private static String duplicateTarget(LibvirtXml.Element devices) {
+        Set<String> seen = new HashSet<>();
+        for (LibvirtXml.Element disk : devices.all("disk")) {
+            String dev = disk.child("target").attributes.get("dev");
+            if (!seen.add(dev)) {
+                return dev;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What libvirt fills in on define: an index for a controller that has none, a PCI slot for it, and a
+     * drive address for a SCSI disk. Steps must accept XML that grew these, and rollback must remove them.
+     */
+    private static void assignAddresses(LibvirtXml.Element devices) {
+        for (LibvirtXml.Element controller : devices.all("controller")) {
+            if (!controller.attributes.containsKey("index")) {
+                Map<String, String> ordered = new LinkedHashMap<>();
+                ordered.put("type", controller.attributes.remove("type"));
+                ordered.put("index", "0");
+                ordered.putAll(controller.attributes);
+                controller.attributes.clear();
+                controller.attributes.putAll(ordered);
+            }
+            if (controller.child("address") == null && "virtio-scsi".equals(controller.attributes.get("model"))) {
+                controller.children.add(address("type", "pci", "domain", "0x0000", "bus", "0x00", "slot",
+                        String.format("0x%02x", freeSlot(devices)), "function", "0x0"));
+            }
+        }
+        int unit = 0;
+        for (LibvirtXml.Element disk : devices.all("disk")) {
+            if ("scsi".equals(disk.child("target").attributes.get("bus")) && disk.child("address") == null) {
+                disk.children.add(address("type", "drive", "controller", "0", "bus", "0", "target", "0", "unit",
+                        Integer.toString(unit)));
+            }
+            if ("scsi".equals(disk.child("target").attributes.get("bus"))) {
+                unit++;
+            }
+        }
+    }
+
+    private static int freeSlot(LibvirtXml.Element devices) {
+        Set<String> used = new HashSet<>();
+        collectSlots(devices, used);
+        int slot = 1;
+        while (used.contains(String.format("0x%02x", slot))) {
+            slot++;
+        }
+        return slot;
+    }
+
+    private static void collectSlots(LibvirtXml.Element element, Set<String> used) {
+        if (element.name.equals("address") && "pci".equals(element.attributes.get("type"))) {
+            used.add(element.attributes.get("slot"));
+        }
+        element.children.forEach(child -> collectSlots(child, used));
+    }
+
+    private static LibvirtXml.Element address(String... pairs) {
+        LibvirtXml.Element address = new LibvirtXml.Element("address");
+        for (int i = 0; i < pairs.length; i += 2) {
+            address.attributes.put(pairs[i], pairs[i + 1]);
+        }
+        return address;
+    }
+
+    private Exec withDomain(List<String> args, int count, java.util.function.Function<Domain, Exec> then) {
+        if (args.size() != count || !UUID.matcher(args.get(0)).matches()) {
+            throw new LabSurprise("a domain must be addressed by its UUID alone, got " + args);
+        }
+        Domain domain = domains.get(args.get(0));
+        return domain == null ? notFound(args.get(0)) : then.apply(domain);
+    }
+
+    private static Exec notFound(String ref) {
+        return Exec.fail(1, "error: failed to get domain '" + ref + "'\n");
+    }
+
+    private static LibvirtXml.Element parseOrFail(String xml) {
+        try {
+            return LibvirtXml.parse(xml);
+        } catch (XMLStreamException e) {
+            throw new IllegalArgumentException("lab domain XML is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private Domain domain(String uuid) {
+        Domain domain = domains.get(uuid);
+        if (domain == null) {
+            throw new IllegalArgumentException("no lab domain " + uuid);
+        }
+        return domain;
+    }
+
+    /** The UUID of the domain with this name, as {@code virsh domuuid} prints it. */
+    public synchronized String uuidOf(String name) {
+        return domains.values().stream().filter(d -> d.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no lab domain " + name)).uuid;
+    }
+
+    public synchronized List<String> uuids() {
+        return new ArrayList<>(domains.keySet());
+    }
+
+    /** The persistent XML with secrets, as {@code dumpxml --inactive --security-info} prints it. */
+    public synchronized String inactiveXml(String uuid) {
+        return domain(uuid).inactive;
+    }
+
+    /** The XML the running domain was started with; null while it is shut off. */
+    public synchronized String liveXml(String uuid) {
+        return domain(uuid).live;
+    }
+
+    /** Shutdown and start: the only way a defined change reaches a running domain. */
+    public synchronized void coldStart(String uuid) {
+        Domain domain = domain(uuid);
+        domain.live = domain.inactive;
+    }
+
+    public synchronized void agentConnected(String uuid, boolean connected) {
+        domain(uuid).agentConnected = connected;
+    }
+}
