@@ -15,7 +15,12 @@ public class Catalog {
     private final Map<String, TuningStep<?>> steps = byId(List.of(
             new IoSchedulerStep(),
             new HugepagesStep()));
-    private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of());
+    private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of(
+            new KernelCheck(),
+            new IommuCheck(),
+            new NvmeTemperatureCheck(),
+            new PcieLinkCheck(),
+            new FioBaselineCheck()));
 
     public List<CatalogEntry> entries() {
         return Stream.concat(steps.values().stream(), checks.values().stream()).map(CatalogEntry.class::cast).toList();

@@ -13,7 +13,7 @@ public final class HostState {
     final EtcFiles etc = new EtcFiles();
     final Disks disks;
     final Hugepages hugepages;
-    volatile String kernelRelease = "6.1.0-27-amd64";
+    final Hardware hardware = new Hardware();
     private final List<LabFiles> files;
 
     HostState(Faults faults, long memTotalKib) {
@@ -48,5 +48,20 @@ public final class HostState {
 
     public synchronized long hugepages2m() {
         return hugepages.reservedDefault();
+    }
+
+    /** Sets what {@code uname -r} prints, as a host booted into another kernel would. */
+    public synchronized void setKernelRelease(String release) {
+        hardware.kernelRelease = release;
+    }
+
+    /** Sets an NVMe controller's temperature as its SMART log counts it: a hot drive is state, not a fault. */
+    public synchronized void setNvmeTemperatureKelvin(String controller, int kelvin) {
+        hardware.controller(controller).kelvin = kelvin;
+    }
+
+    /** Removes or installs nvme-cli, so the temperature check falls back to lm-sensors. */
+    public synchronized void setNvmeCliInstalled(boolean installed) {
+        hardware.nvmeCli = installed;
     }
 }
