@@ -59,13 +59,18 @@ final class FioBaselineCheck extends PreflightCheck<FioBaselineCheck.Params> {
         String expected = "fio completes on " + p.device().name();
         CommandResult result = shell.run(command(p));
         if (!result.succeeded()) {
-            return CheckResult.failed("fio exited " + result.exitCode(), expected, "fio failed" + ToolOutput.stderrSuffix(result));
+            return CheckResult.failed("fio exited " + result.exitCode(), expected,
+                    "fio failed" + ToolOutput.stderrSuffix(result));
         }
         try {
             JsonNode job = ToolOutput.json("fio", result, expected).path("jobs").path(0);
-            int error = job.path("error").asInt(-1);
+            if (!job.path("error").isInt()) {
+                throw new CheckFailed("incomplete report", expected, "fio's JSON has no jobs[0].error");
+            }
+            int error = job.path("error").asInt();
             if (error != 0) {
-                throw new CheckFailed("fio error " + error, expected, "fio reported error " + error + ToolOutput.stderrSuffix(result));
+                throw new CheckFailed("fio error " + error, expected,
+                        "fio reported error " + error + ToolOutput.stderrSuffix(result));
             }
             JsonNode read = job.path("read");
             JsonNode percentile = read.path("clat_ns").path("percentile");

@@ -86,7 +86,8 @@ final class NvmeTemperatureCheck extends PreflightCheck<NvmeTemperatureCheck.Par
         }
         JsonNode temperature = ToolOutput.json("nvme smart-log", result, p.expected()).path("temperature");
         if (!temperature.canConvertToInt()) {
-            throw new CheckFailed("no temperature", p.expected(), "nvme smart-log has no temperature for " + p.controller().name());
+            throw new CheckFailed("no temperature", p.expected(),
+                    "nvme smart-log has no temperature for " + p.controller().name());
         }
         int celsius = temperature.asInt() - KELVIN;
         return new Reading(celsius, Integer.toString(celsius), "nvme smart-log");

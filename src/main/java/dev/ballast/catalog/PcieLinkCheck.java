@@ -82,7 +82,8 @@ final class PcieLinkCheck extends PreflightCheck<PcieLinkCheck.Params> {
         PciAddress address = NvmePci.address(shell, p.controller(), expected);
         CommandResult result = shell.run(Command.of("lspci", "-vvv", "-s").arg(address));
         if (!result.succeeded()) {
-            throw new CheckFailed("lspci exited " + result.exitCode(), expected, "lspci failed" + ToolOutput.stderrSuffix(result));
+            throw new CheckFailed("lspci exited " + result.exitCode(), expected,
+                    "lspci failed" + ToolOutput.stderrSuffix(result));
         }
         Link cap = Link.find(CAP, result.stdout());
         Link sta = Link.find(STA, result.stdout());

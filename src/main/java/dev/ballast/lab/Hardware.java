@@ -27,7 +27,7 @@ final class Hardware {
         volatile int kelvin;
         final String capSpeed;
         final int capWidth;
-        volatile int staWidth;
+        final int staWidth;
 
         Nvme(String name, String rootPort, String address, int kelvin, String capSpeed, int capWidth, int staWidth) {
             this.name = name;

@@ -25,9 +25,11 @@ final class LabFio {
         if (file == null || runtime == null || !file.matches() || !runtime.matches()) {
             throw new LabSurprise("fio " + args);
         }
-        LabPrograms.expect(args, List.of("--name=baseline", args.get(1), "--readonly", "--rw=randread", "--bs=4k",
+        if (!args.equals(List.of("--name=baseline", args.get(1), "--readonly", "--rw=randread", "--bs=4k",
                 "--ioengine=libaio", "--direct=1", "--numjobs=4", "--iodepth=32", "--time_based", args.get(10),
-                "--group_reporting", "--output-format=json"), () -> null);
+                "--group_reporting", "--output-format=json"))) {
+            throw new LabSurprise("fio with other options than the read-only baseline job: " + args);
+        }
         Hardware.FioFigures figures = hw.fio.get(file.group(1));
         if (figures == null) {
             return Exec.fail(1, "baseline: you need to specify size=\nfio: pid=0, err=22/file:filesetup.c:1120,"
@@ -38,12 +40,20 @@ final class LabFio {
         return Exec.ok(warning + json(figures, Long.parseLong(runtime.group(1)), args.get(1).substring("--filename=".length())));
     }
 
+    /** A latency curve through the host's p50 and p99: flat below the median, a steep tail above it. */
+    private static long latency(Hardware.FioFigures f, double percentile) {
+        if (percentile <= 50) {
+            return Math.round(f.p50Ns() * (0.4 + 0.6 * percentile / 50));
+        }
+        return Math.round(f.p50Ns() + (f.p99Ns() - f.p50Ns()) * Math.pow((percentile - 50) / 49, 3));
+    }
+
     private static String json(Hardware.FioFigures f, long seconds, String filename) {
         long ios = Math.round(f.iops() * seconds);
         StringBuilder percentiles = new StringBuilder();
         for (double p : PERCENTILES) {
-            long ns = p <= 50 ? Math.round(f.p50Ns() * (0.4 + 0.6 * p / 50)) : Math.round(f.p50Ns() + (f.p99Ns() - f.p50Ns()) * Math.pow((p - 50) / 49, 3));
-            percentiles.append(percentiles.isEmpty() ? "" : ",\n").append(String.format(Locale.ROOT, "            \"%f\" : %d", p, ns));
+            percentiles.append(percentiles.isEmpty() ? "" : ",\n")
+                    .append(String.format(Locale.ROOT, "            \"%f\" : %d", p, latency(f, p)));
         }
         return String.format(Locale.ROOT, """
                 {

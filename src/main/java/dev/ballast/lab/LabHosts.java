@@ -36,7 +36,8 @@ final class LabHosts {
     private static void hardware(Hardware hw, int index) {
         int kind = index % 8;
         hw.kernelRelease = kind == 3 ? "5.14.0-362.8.1.el9_3.x86_64" : "6.1.0-27-amd64";
-        hw.iommu = kind == 4 ? Hardware.Iommu.DISABLED_IN_KERNEL : kind == 7 ? Hardware.Iommu.NO_HARDWARE : Hardware.Iommu.ENABLED;
+        hw.iommu = kind == 4 ? Hardware.Iommu.DISABLED_IN_KERNEL
+                : kind == 7 ? Hardware.Iommu.NO_HARDWARE : Hardware.Iommu.ENABLED;
         hw.vhostNet = kind != 0;
         hw.nvmeCli = kind != 2;
         hw.sensorsQuotedLabel = index % 16 == 10;
