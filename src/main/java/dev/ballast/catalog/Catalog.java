@@ -19,6 +19,11 @@ public class Catalog {
             new VirtioScsiStep(),
             new DomainHugepagesStep()));
     private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of(
+            new KernelCheck(),
+            new IommuCheck(),
+            new NvmeTemperatureCheck(),
+            new PcieLinkCheck(),
+            new FioBaselineCheck(),
             new LibvirtVersionCheck(),
             new GuestAgentCheck()));
 

@@ -14,7 +14,7 @@ public final class HostState {
     final Disks disks;
     final Hugepages hugepages;
     final Libvirt libvirt = new Libvirt();
-    volatile String kernelRelease = "6.1.0-27-amd64";
+    final Hardware hardware = new Hardware();
     private final List<LabFiles> files;
 
     HostState(Faults faults, long memTotalKib) {
@@ -54,5 +54,20 @@ public final class HostState {
     /** The host's libvirt domains, for tests that read or restart them. */
     public Libvirt libvirt() {
         return libvirt;
+    }
+
+    /** Sets what {@code uname -r} prints, as a host booted into another kernel would. */
+    public synchronized void setKernelRelease(String release) {
+        hardware.kernelRelease = release;
+    }
+
+    /** Sets an NVMe controller's temperature as its SMART log counts it: a hot drive is state, not a fault. */
+    public synchronized void setNvmeTemperatureKelvin(String controller, int kelvin) {
+        hardware.controller(controller).kelvin = kelvin;
+    }
+
+    /** Removes or installs nvme-cli, so the temperature check falls back to lm-sensors. */
+    public synchronized void setNvmeCliInstalled(boolean installed) {
+        hardware.nvmeCli = installed;
     }
 }

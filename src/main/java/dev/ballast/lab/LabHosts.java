@@ -24,6 +24,30 @@ final class LabHosts {
         state.disks.add(new Disks.Disk("sda", List.of("mq-deadline", "kyber", "bfq", "none"), "mq-deadline",
                 String.format("naa.5000c500%08x", index)));
         LabDomains.populate(state.libvirt, index);
+        hardware(state.hardware, index);
         return new LabHost(name, state, faults);
+    }
+
+    /**
+     * One host in eight of each kind the preflight checks catch: 2 has no nvme-cli (10 also a sensors
+     * label that breaks its JSON), 3 runs RHEL 9's 5.14, 4 has the IOMMU off in the kernel, 5 a hot
+     * nvme0 (350 K = 77 °C), 6 nvme0 trained at x2, 7 no IOMMU hardware, 8 no vhost_net (the
+     * validator exits 1). Odd hosts' fio prints a warning before its JSON.
+     */
+    private static void hardware(Hardware hw, int index) {
+        int kind = index % 8;
+        hw.kernelRelease = kind == 3 ? "5.14.0-362.8.1.el9_3.x86_64" : "6.1.0-27-amd64";
+        hw.iommu = kind == 4 ? Hardware.Iommu.DISABLED_IN_KERNEL
+                : kind == 7 ? Hardware.Iommu.NO_HARDWARE : Hardware.Iommu.ENABLED;
+        hw.vhostNet = kind != 0;
+        hw.nvmeCli = kind != 2;
+        hw.sensorsQuotedLabel = index % 16 == 10;
+        hw.fioWarning = index % 2 == 1;
+        hw.add(new Hardware.Nvme("nvme0", "0000:00:01.1", "0000:01:00.0", kind == 5 ? 350 : 308 + index % 5, "16GT/s", 4,
+                kind == 6 ? 2 : 4));
+        hw.add(new Hardware.Nvme("nvme1", "0000:00:01.2", "0000:02:00.0", 311 + index % 3, "16GT/s", 4, 4));
+        hw.fio.put("nvme0n1", new Hardware.FioFigures(kind == 6 ? 391_204.5 : 612_480.25 + index * 37.5, 204_800, 411_648));
+        hw.fio.put("nvme1n1", new Hardware.FioFigures(598_016.75, 209_920, 419_840));
+        hw.fio.put("sda", new Hardware.FioFigures(71_903.4, 1_777_664, 3_063_808));
     }
 }

@@ -18,10 +18,17 @@ final class LabPrograms {
             case "cat" -> cat(host, args);
             case "tee" -> tee(host, args, stdin);
             case "rm" -> rm(host, args);
-            case "uname" -> expect(args, List.of("-r"), () -> Exec.ok(host.kernelRelease + "\n"));
+            case "uname" -> expect(args, List.of("-r"), () -> Exec.ok(host.hardware.kernelRelease + "\n"));
             case "sysctl" -> sysctl(host, args);
             case "udevadm" -> expect(args, List.of("control", "--reload-rules"), () -> Exec.ok(""));
             case "virsh" -> host.libvirt.virsh(args, stdin);
+            case "env" -> HardwareTools.env(host.hardware, args);
+            case "virt-host-validate" -> throw new LabSurprise("virt-host-validate without env LC_ALL=C prints in the host's locale");
+            case "nvme" -> HardwareTools.nvme(host.hardware, args);
+            case "sensors" -> HardwareTools.sensors(host.hardware, args);
+            case "readlink" -> HardwareTools.readlink(host.hardware, args);
+            case "lspci" -> HardwareTools.lspci(host.hardware, args);
+            case "fio" -> LabFio.run(host.hardware, args);
             default -> throw new LabSurprise("no program " + program + " is simulated");
         };
     }
