@@ -14,7 +14,10 @@ public class Catalog {
 
     private final Map<String, TuningStep<?>> steps = byId(List.of(
             new IoSchedulerStep(),
-            new HugepagesStep()));
+            new HugepagesStep(),
+            new LvmThinPoolStep(),
+            new RawDiskPermissionsStep(),
+            new SelinuxContextStep()));
     private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of());
 
     public List<CatalogEntry> entries() {
