@@ -23,6 +23,7 @@ final class LabHosts {
         state.disks.add(new Disks.Disk("nvme1n1", nvme, "none", String.format("eui.0025385c%08x", index)));
         state.disks.add(new Disks.Disk("sda", List.of("mq-deadline", "kyber", "bfq", "none"), "mq-deadline",
                 String.format("naa.5000c500%08x", index)));
+        LvmLayout.typical(state, index);
         return new LabHost(name, state, faults);
     }
 }

@@ -21,6 +21,9 @@ final class LabPrograms {
             case "uname" -> expect(args, List.of("-r"), () -> Exec.ok(host.kernelRelease + "\n"));
             case "sysctl" -> sysctl(host, args);
             case "udevadm" -> expect(args, List.of("control", "--reload-rules"), () -> Exec.ok(""));
+            case "pvs", "vgs", "lvs", "wipefs", "pvcreate", "vgcreate", "lvcreate", "lvchange", "lvremove", "vgremove",
+                    "pvremove", "stat", "chmod" -> LvmTools.run(host.lvm, program, args);
+            case "getenforce", "semanage", "restorecon" -> host.selinux.run(program, args);
             default -> throw new LabSurprise("no program " + program + " is simulated");
         };
     }
