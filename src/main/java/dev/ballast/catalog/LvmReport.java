@@ -104,6 +104,9 @@ record LvmReport(List<Pv> pvs, List<Vg> vgs, List<Lv> lvs) {
     private static <T> List<T> rows(RemoteShell shell, Command command, String section, Function<JsonNode, T> row)
             throws RemoteFailure {
         CommandResult result = shell.check(command);
+        if (result.truncated()) {
+            throw RemoteFailure.commandFailed(result, "'" + result.command() + "' printed more than the output cap allows");
+        }
         try {
             JsonNode rows = JSON.readTree(result.stdout()).path("report").path(0).path(section);
             if (!rows.isArray()) {

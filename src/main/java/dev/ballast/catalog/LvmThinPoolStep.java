@@ -106,10 +106,14 @@ final class LvmThinPoolStep extends TuningStep<LvmThinPoolStep.Params> {
                     + "; Ballast does not take disks from another volume group");
         }
         Optional<LvmReport.Vg> vg = lvm.vg(p.vg());
-        if (vg.isPresent() && (vg.get().pvCount() > 1 || !lvm.devicesOf(p.vg()).equals(List.of(p.devicePath())))) {
-            throw unsafe("volume group " + p.vg().name() + " spans " + vg.get().pvCount() + " physical volume(s) ("
-                    + String.join(", ", lvm.devicesOf(p.vg())) + "), not just " + p.devicePath()
-                    + "; Ballast only manages a group that lives on the one disk it was given");
+        if (vg.isPresent() && vg.get().pvCount() > 1) {
+            throw unsafe("volume group " + p.vg().name() + " spans " + vg.get().pvCount() + " physical volumes ("
+                    + String.join(", ", lvm.devicesOf(p.vg())) + "); Ballast only manages a group that lives on "
+                    + "the one disk it was given");
+        }
+        if (vg.isPresent() && !lvm.devicesOf(p.vg()).equals(List.of(p.devicePath()))) {
+            throw unsafe("volume group " + p.vg().name() + " lives on " + String.join(", ", lvm.devicesOf(p.vg()))
+                    + ", not on " + p.devicePath() + "; Ballast does not move or extend an existing group");
         }
         if (pv.isEmpty() && !signatures.isEmpty()) {
             throw unsafe(p.devicePath() + " holds signatures (" + String.join(", ", signatures)

@@ -128,9 +128,9 @@ final class RawDiskPermissionsStep extends TuningStep<RawDiskPermissionsStep.Par
         StepState now = probe(shell, p);
         List<Drift> drift = drift(now, p);
         boolean applied = drift.stream().noneMatch(d -> d.fact().equals("rule"));
-        boolean inEffect = drift.stream().allMatch(d -> d.fact().equals("rule"));
-        return new Verification(applied, inEffect, drift, inEffect ? "every node of " + p.vg().name() + " has mode 600"
-                : drift.size() + " node(s) of " + p.vg().name() + " do not have mode 600");
+        long wrongModes = drift.stream().filter(d -> isNode(d.fact())).count();
+        return new Verification(applied, wrongModes == 0, drift, wrongModes == 0 ? "every node of " + p.vg().name()
+                + " has mode 600" : wrongModes + " node(s) of " + p.vg().name() + " do not have mode 600");
     }
 
     /** Puts back each captured mode on the nodes that still exist, and the captured rule file. */

@@ -113,7 +113,7 @@ class LvmThinPoolStepTest {
     void refusesAGroupThatSpansOtherDevices() throws Exception {
         try (SshSession shell = ssh.open("lab-003")) {
             assertRefused(() -> pool("nvme0n1", "vg_data").probe(shell),
-                    "volume group vg_data spans 2 physical volume(s) (/dev/nvme0n1, /dev/sdb)");
+                    "volume group vg_data spans 2 physical volumes (/dev/nvme0n1, /dev/sdb)");
         }
     }
 
@@ -121,7 +121,7 @@ class LvmThinPoolStepTest {
     void refusesAGroupThatLivesOnAnotherDevice() throws Exception {
         try (SshSession shell = ssh.open("lab-002")) {
             assertRefused(() -> pool("nvme1n1", "vg_storage").probe(shell),
-                    "volume group vg_storage spans 1 physical volume(s) (/dev/nvme0n1), not just /dev/nvme1n1");
+                    "volume group vg_storage lives on /dev/nvme0n1, not on /dev/nvme1n1");
         }
         assertThat(ssh.fleet.host("lab-002").state().physicalVolume("/dev/nvme1n1")).isFalse();
     }
