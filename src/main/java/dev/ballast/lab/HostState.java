@@ -66,7 +66,7 @@ public final class HostState {
     }
 
     /** The names of the group's logical volumes, as lvs lists them. */
-    public synchronized java.util.List<String> logicalVolumes(String vg) {
+    public synchronized List<String> logicalVolumes(String vg) {
         return lvm.lvsOf(vg).stream().map(lv -> lv.name).sorted().toList();
     }
 
