@@ -17,7 +17,10 @@ public class Catalog {
             new HugepagesStep(),
             new DiskCacheStep(),
             new VirtioScsiStep(),
-            new DomainHugepagesStep()));
+            new DomainHugepagesStep(),
+            new LvmThinPoolStep(),
+            new RawDiskPermissionsStep(),
+            new SelinuxContextStep()));
     private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of(
             new KernelCheck(),
             new IommuCheck(),

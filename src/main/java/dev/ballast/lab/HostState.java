@@ -15,6 +15,8 @@ public final class HostState {
     final Hugepages hugepages;
     final Libvirt libvirt = new Libvirt();
     final Hardware hardware = new Hardware();
+    final Lvm lvm = new Lvm();
+    final Selinux selinux = new Selinux(lvm);
     private final List<LabFiles> files;
 
     HostState(Faults faults, long memTotalKib) {
@@ -69,5 +71,41 @@ public final class HostState {
     /** Removes or installs nvme-cli, so the temperature check falls back to lm-sensors. */
     public synchronized void setNvmeCliInstalled(boolean installed) {
         hardware.nvmeCli = installed;
+    }
+
+    public synchronized boolean thinPool(String vg, String pool) {
+        return lvm.find(vg, pool).filter(Lvm.Lv::thinPool).isPresent();
+    }
+
+    public synchronized boolean volumeGroup(String vg) {
+        return lvm.vgs.contains(vg);
+    }
+
+    /** Whether the device is an LVM physical volume (of any group or none). */
+    public synchronized boolean physicalVolume(String device) {
+        return lvm.pvs.containsKey(device);
+    }
+
+    /** The names of the group's logical volumes, as lvs lists them. */
+    public synchronized List<String> logicalVolumes(String vg) {
+        return lvm.lvsOf(vg).stream().map(lv -> lv.name).sorted().toList();
+    }
+
+    /** The octal mode of the node /dev/VG/LV, as stat's %a prints it; null when there is no node. */
+    public synchronized String nodeMode(String path) {
+        return lvm.node(path).map(lv -> lv.mode).orElse(null);
+    }
+
+    /** Creates a thin volume in a pool, as an operator provisioning a VM disk would after Ballast's apply. */
+    public synchronized void createThinVolume(String vg, String pool, String name, long bytes) {
+        if (!thinPool(vg, pool)) {
+            throw new IllegalStateException("no thin pool " + vg + "/" + pool);
+        }
+        lvm.lv(vg, name, "Vwi-a-tz--", bytes, pool);
+    }
+
+    /** The type of the local SELinux file-context rule for the spec, or null. */
+    public synchronized String fcontextType(String spec) {
+        return selinux.localType(spec);
     }
 }

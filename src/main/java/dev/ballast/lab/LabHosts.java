@@ -25,6 +25,7 @@ final class LabHosts {
                 String.format("naa.5000c500%08x", index)));
         LabDomains.populate(state.libvirt, index);
         hardware(state.hardware, index);
+        LvmLayout.typical(state, index);
         return new LabHost(name, state, faults);
     }
 

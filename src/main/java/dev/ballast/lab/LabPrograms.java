@@ -29,6 +29,9 @@ final class LabPrograms {
             case "readlink" -> HardwareTools.readlink(host.hardware, args);
             case "lspci" -> HardwareTools.lspci(host.hardware, args);
             case "fio" -> LabFio.run(host.hardware, args);
+            case "pvs", "vgs", "lvs", "wipefs", "pvcreate", "vgcreate", "lvcreate", "lvchange", "lvremove", "vgremove",
+                    "pvremove", "stat", "chmod" -> LvmTools.run(host.lvm, program, args);
+            case "getenforce", "semanage", "restorecon" -> host.selinux.run(program, args);
             default -> throw new LabSurprise("no program " + program + " is simulated");
         };
     }

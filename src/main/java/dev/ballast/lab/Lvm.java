@@ -1,0 +1,170 @@
+package dev.ballast.lab;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The LVM state of a lab host: disks with their on-disk signatures (what wipefs lists), physical volumes,
+ * volume groups and logical volumes with their /dev nodes' modes. Renders pvs, vgs and lvs as LVM 2.03
+ * prints {@code --reportformat json}: one report, every value a string, sorted as LVM sorts by default.
+ * The commands that change it are in {@link LvmTools}.
+ */
+final class Lvm {
+
+    /** LVM's default extent size; VG space is counted in extents, after 1 MiB of PV metadata. */
+    static final long EXTENT = 4L << 20;
+
+    static final class Disk {
+        final String name;
+        final long bytes;
+        final List<String> signatures = new ArrayList<>();
+
+        Disk(String name, long bytes, List<String> signatures) {
+            this.name = name;
+            this.bytes = bytes;
+            this.signatures.addAll(signatures);
+        }
+    }
+
+    /** A physical volume; {@code vg} is "" while it belongs to no group, as pvs prints it. */
+    static final class Pv {
+        final String name;
+        final long bytes;
+        String vg = "";
+
+        Pv(String name, long bytes) {
+            this.name = name;
+            this.bytes = bytes;
+        }
+
+        long extents() {
+            return (bytes - (1L << 20)) / EXTENT;
+        }
+    }
+
+    static final class Lv {
+        final String vg;
+        final String name;
+        String attr;
+        final long bytes;
+        final String pool;
+        String mode = "660";
+        String owner = "root:disk";
+
+        Lv(String vg, String name, String attr, long bytes, String pool) {
+            this.vg = vg;
+            this.name = name;
+            this.attr = attr;
+            this.bytes = bytes;
+            this.pool = pool;
+        }
+
+        boolean active() {
+            return attr.charAt(4) == 'a';
+        }
+
+        boolean hasNode() {
+            return active() && !thinPool();
+        }
+
+        boolean thinPool() {
+            return attr.charAt(0) == 't';
+        }
+
+        /** Extents taken from the group: a thin volume lives in its pool; a pool also has metadata and a spare. */
+        long extents() {
+            if (!pool.isEmpty()) {
+                return 0;
+            }
+            return bytes / EXTENT + (thinPool() ? 2 * 32 : 0);
+        }
+
+        String node() {
+            return "/dev/" + vg + "/" + name;
+        }
+    }
+
+    final Map<String, Disk> disks = new TreeMap<>();
+    final Map<String, Pv> pvs = new TreeMap<>();
+    final List<String> vgs = new ArrayList<>();
+    final List<Lv> lvs = new ArrayList<>();
+
+    void disk(String name, long bytes, String... signatures) {
+        disks.put("/dev/" + name, new Disk(name, bytes, List.of(signatures)));
+    }
+
+    void pv(String device, long bytes, String vg) {
+        Pv pv = new Pv(device, bytes);
+        pv.vg = vg;
+        pvs.put(device, pv);
+        if (!vg.isEmpty() && !vgs.contains(vg)) {
+            vgs.add(vg);
+        }
+    }
+
+    Lv lv(String vg, String name, String attr, long bytes, String pool) {
+        Lv lv = new Lv(vg, name, attr, bytes, pool);
+        lvs.add(lv);
+        return lv;
+    }
+
+    Optional<Lv> find(String vg, String name) {
+        return lvs.stream().filter(lv -> lv.vg.equals(vg) && lv.name.equals(name)).findFirst();
+    }
+
+    /** The volume whose /dev/VG/LV link is {@code path}: only active volumes that are not pools have one. */
+    Optional<Lv> node(String path) {
+        return lvs.stream().filter(lv -> lv.hasNode() && lv.node().equals(path)).findFirst();
+    }
+
+    /** Whether udev made /dev/VG: it exists while the group has a volume with a node. */
+    boolean hasDevDirectory(String vg) {
+        return lvs.stream().anyMatch(lv -> lv.vg.equals(vg) && lv.hasNode());
+    }
+
+    List<Pv> pvsOf(String vg) {
+        return pvs.values().stream().filter(pv -> pv.vg.equals(vg)).toList();
+    }
+
+    List<Lv> lvsOf(String vg) {
+        return lvs.stream().filter(lv -> lv.vg.equals(vg)).toList();
+    }
+
+    long freeExtents(String vg) {
+        return pvsOf(vg).stream().mapToLong(Pv::extents).sum() - lvsOf(vg).stream().mapToLong(Lv::extents).sum();
+    }
+
+    String pvsReport() {
+        return report("pv", new ArrayList<>(pvs.values()), pv -> new String[] {"pv_name", pv.name, "vg_name", pv.vg});
+    }
+
+    String vgsReport() {
+        return report("vg", vgs.stream().sorted().toList(), vg -> new String[] {"vg_name", vg,
+                "pv_count", Integer.toString(pvsOf(vg).size()), "lv_count", Integer.toString(lvsOf(vg).size())});
+    }
+
+    String lvsReport() {
+        List<Lv> sorted = lvs.stream().sorted(Comparator.comparing((Lv lv) -> lv.vg).thenComparing(lv -> lv.name)).toList();
+        return report("lv", sorted, lv -> new String[] {"lv_name", lv.name, "vg_name", lv.vg, "lv_attr", lv.attr,
+                "lv_size", Long.toString(lv.bytes), "pool_lv", lv.pool});
+    }
+
+    /** LVM's JSON layout: two spaces of log indent, four per level, one object per line, {@code "k":"v", } pairs. */
+    private static <T> String report(String section, List<T> rows, Function<T, String[]> fields) {
+        StringBuilder out = new StringBuilder("  {\n      \"report\": [\n          {\n              \"" + section + "\": [\n");
+        for (int i = 0; i < rows.size(); i++) {
+            String[] pairs = fields.apply(rows.get(i));
+            out.append("                  {");
+            for (int f = 0; f < pairs.length; f += 2) {
+                out.append(f == 0 ? "" : ", ").append('"').append(pairs[f]).append("\":\"").append(pairs[f + 1]).append('"');
+            }
+            out.append(i < rows.size() - 1 ? "},\n" : "}\n");
+        }
+        return out.append("              ]\n          }\n      ]\n  }\n").toString();
+    }
+}
