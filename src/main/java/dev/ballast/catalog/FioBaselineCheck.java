@@ -51,7 +51,9 @@ final class FioBaselineCheck extends PreflightCheck<FioBaselineCheck.Params> {
                 .literal("--readonly", "--rw=randread", "--bs=4k", "--ioengine=libaio", "--direct=1", "--numjobs=4",
                         "--iodepth=32", "--time_based")
                 .arg("--runtime=", p.runtime())
-                .literal("--group_reporting", "--output-format=json");
+                .literal("--group_reporting", "--output-format=json")
+                // fio runs for exactly the runtime asked, plus its ramp and setup: allow a minute more.
+                .allowing(java.time.Duration.ofSeconds(p.runtime().value() + 60));
     }
 
     @Override

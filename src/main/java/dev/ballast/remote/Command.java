@@ -1,6 +1,7 @@
 package dev.ballast.remote;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,10 +19,12 @@ public final class Command {
 
     private final List<String> argv;
     private final byte[] stdin;
+    private final Duration timeout;
 
-    private Command(List<String> argv, byte[] stdin) {
+    private Command(List<String> argv, byte[] stdin, Duration timeout) {
         this.argv = List.copyOf(argv);
         this.stdin = stdin;
+        this.timeout = timeout;
     }
 
     /** A program and its literal leading arguments, all written in Ballast's code. */
@@ -29,13 +32,13 @@ public final class Command {
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(List.of(literals));
-        return new Command(argv, null);
+        return new Command(argv, null, null);
     }
 
     public Command literal(String... literals) {
         List<String> next = new ArrayList<>(argv);
         next.addAll(List.of(literals));
-        return new Command(next, stdin);
+        return new Command(next, stdin, timeout);
     }
 
     public Command arg(RemoteArg value) {
@@ -48,7 +51,20 @@ public final class Command {
     }
 
     public Command stdin(String text) {
-        return new Command(argv, text.getBytes(StandardCharsets.UTF_8));
+        return new Command(argv, text.getBytes(StandardCharsets.UTF_8), timeout);
+    }
+
+    /**
+     * Allows this command longer than the configured command timeout: for commands that run for a
+     * chosen time by design (a fio measurement), never to paper over a slow host.
+     */
+    public Command allowing(Duration runTime) {
+        return new Command(argv, stdin, runTime);
+    }
+
+    /** The time this command may take, or null for the configured command timeout. */
+    public Duration timeout() {
+        return timeout;
     }
 
     public List<String> argv() {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,11 +53,13 @@ public final class SshSession implements RemoteShell, AutoCloseable {
     public CommandResult run(Command command) throws RemoteFailure {
         String line = command.render();
         long started = System.nanoTime();
+        Duration allowed = command.timeout() != null && command.timeout().compareTo(settings.commandTimeout()) > 0
+                ? command.timeout() : settings.commandTimeout();
         AtomicBoolean overran = new AtomicBoolean();
         ScheduledFuture<?> timer = watchdog.schedule(() -> {
             overran.set(true);
             SshConnector.closeQuietly(client);
-        }, settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, allowed.toMillis(), TimeUnit.MILLISECONDS);
         try (Session session = client.startSession()) {
             Session.Command running = session.exec(line);
             try (OutputStream stdin = running.getOutputStream()) {
@@ -64,7 +67,7 @@ public final class SshSession implements RemoteShell, AutoCloseable {
             }
             Capped stdout = Capped.read(running.getInputStream(), settings.outputCap());
             Capped stderr = Capped.read(running.getErrorStream(), settings.outputCap());
-            running.join(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            running.join(allowed.toMillis(), TimeUnit.MILLISECONDS);
             Integer exit = running.getExitStatus();
             if (exit == null) {
                 throw new RemoteFailure(overran.get() ? Kind.TIMEOUT : Kind.CONNECTION_LOST,
@@ -75,7 +78,7 @@ public final class SshSession implements RemoteShell, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (overran.get() || SshConnector.isTimeout(e)) {
                 throw new RemoteFailure(Kind.TIMEOUT, "'" + line + "' ran longer than "
-                        + settings.commandTimeout().toSeconds() + " s on " + target, e);
+                        + allowed.toSeconds() + " s on " + target, e);
             }
             throw new RemoteFailure(Kind.CONNECTION_LOST, "the connection broke during '" + line + "' on " + target
                     + ": " + e.getMessage(), e);
