@@ -48,7 +48,7 @@ public class ProbeResource {
             try (SshSession shell = connections.open(host)) {
                 StepState state = step.probe(shell);
                 List<Drift> drift = step.drift(state);
-                return new StepProbe(host.value(), request.step(), drift.isEmpty(), state.facts(), drift);
+                return new StepProbe(host.value(), request.step(), drift.isEmpty(), state.redacted().facts(), drift);
             }
         }
         PreflightCheck.Configured<?> check = catalog.check("", request.check(), request.params());

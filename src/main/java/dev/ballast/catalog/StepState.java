@@ -3,6 +3,7 @@ package dev.ballast.catalog;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What a probe saw on a host, as named facts ({@code scheduler=mq-deadline}, {@code rule=<file text>}).
@@ -12,6 +13,7 @@ import java.util.Map;
 public record StepState(Map<String, String> facts) {
 
     public static final String ABSENT = "<absent>";
+    private static final Pattern SECRET_ATTRIBUTE = Pattern.compile("(\\bpasswd=)(['\"])[^'\"]*\\2");
 
     public StepState {
         facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
@@ -27,6 +29,16 @@ public record StepState(Map<String, String> facts) {
 
     public boolean absent(String fact) {
         return ABSENT.equals(facts.get(fact));
+    }
+
+    /**
+     * The facts as operators may see them: secrets a rollback point must keep to restore a domain exactly
+     * (VNC and SPICE passwords, captured with {@code --security-info}) are masked.
+     */
+    public StepState redacted() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        facts.forEach((fact, value) -> shown.put(fact, SECRET_ATTRIBUTE.matcher(value).replaceAll("$1$2********$2")));
+        return new StepState(shown);
     }
 
     public static Builder builder() {

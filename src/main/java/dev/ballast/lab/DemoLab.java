@@ -54,10 +54,10 @@ class DemoLab {
         }
         fleet = LabFleet.start(hosts, identities.get(IdentityName.DEFAULT).publicKey());
         ImportReport report = inventory.importDocument(InventoryFormat.BALLAST, inventoryYaml(fleet), false);
-        LOG.infof("Lab fleet: %d simulated hypervisors on 127.0.0.1 (ports %d-%d), imported into the inventory "
+        LOG.infof("Lab fleet: %d simulated hypervisors on 127.0.0.1 (lab-001 on port %d ... %s on port %d), imported into the inventory "
                 + "(%d created, %d updated, %d unchanged); set ballast.lab.enabled=false to run without it", hosts,
                 fleet.hosts().get(0).port(),
-                fleet.hosts().get(hosts - 1).port(), report.created(), report.updated(), report.unchanged());
+                fleet.hosts().get(hosts - 1).name(), fleet.hosts().get(hosts - 1).port(), report.created(), report.updated(), report.unchanged());
     }
 
     void onStop(@Observes ShutdownEvent event) {

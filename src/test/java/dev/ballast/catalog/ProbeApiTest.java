@@ -77,6 +77,15 @@ class ProbeApiTest {
     }
 
     @Test
+    void neverShowsTheGraphicsPasswordsARollbackPointKeeps() {
+        LabHost host = fleet.host("lab-001");
+        register("probe-1.lab", host, host.hostKey(), false);
+        String body = probe("probe-1.lab", Map.of("step", "libvirt-disk-cache", "params", Map.of("domain", "all")))
+                .statusCode(200).body("compliant", equalTo(false)).extract().asString();
+        assertThat(body).contains("passwd='********'", "<graphics").doesNotContain("s3cret");
+    }
+
+    @Test
     void rejectsTheInjectionCorpusBeforeConnecting() {
         LabHost host = fleet.host("lab-002");
         register("probe-2.lab", host, host.hostKey(), false);

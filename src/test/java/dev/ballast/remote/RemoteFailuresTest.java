@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -178,29 +174,6 @@ class RemoteFailuresTest {
         }
         assertThat(ssh.fleet.surprises()).hasSize(1);
         ssh.fleet.clearSurprises();
-    }
-
-    @Test
-    void twoHundredHostsAreProbedInParallel() throws Exception {
-        try (TestSsh big = new TestSsh(200)) {
-            ExecutorService pool = Executors.newFixedThreadPool(64);
-            try {
-                List<Future<String>> schedulers = big.fleet.hosts().stream().map(host -> pool.submit(() -> {
-                    try (SshSession session = big.open(host)) {
-                        return session.check(Command.of("cat", "--", "/sys/block/nvme0n1/queue/scheduler")).stdout();
-                    }
-                })).toList();
-                long onNone = 0;
-                for (Future<String> scheduler : schedulers) {
-                    onNone += scheduler.get().startsWith("[none]") ? 1 : 0;
-                }
-                assertThat(schedulers).hasSize(200);
-                assertThat(onNone).as("every fifth lab host starts on none").isEqualTo(40);
-            } finally {
-                pool.shutdownNow();
-            }
-            assertThat(big.fleet.surprises()).isEmpty();
-        }
     }
 
     @Test
