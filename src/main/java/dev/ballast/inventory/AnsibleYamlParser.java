@@ -1,5 +1,7 @@
 package dev.ballast.inventory;
 
+import dev.ballast.document.YamlTree;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.ballast.inventory;
 
+import dev.ballast.document.YamlTree;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

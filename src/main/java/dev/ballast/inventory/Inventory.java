@@ -135,6 +135,25 @@ public class Inventory {
         return report;
     }
 
+    /** A host as a rollout chooses it: its row id, name, labels and whether it may be worked on now. */
+    public record HostRef(long id, String name, Map<String, String> labels, boolean maintenance, boolean quarantined) {
+
+        /** Why the host must be left out, or null when it may be worked on. */
+        public String skipReason() {
+            return maintenance ? "in maintenance" : quarantined ? "quarantined: its host key changed" : null;
+        }
+    }
+
+    /** Every host the selector matches, ordered by name. */
+    public List<HostRef> select(Selector selector) {
+        Query rows = bind(em.createNativeQuery("select * from host where " + selector.toSql() + " order by name", Host.class),
+                selector);
+        @SuppressWarnings("unchecked")
+        List<Host> hosts = rows.getResultList();
+        return hosts.stream().map(h -> new HostRef(h.id, h.name, h.labels, h.maintenance, h.quarantinedHostKey != null))
+                .toList();
+    }
+
     /** What a connection to a host needs from the inventory. */
     public record HostTarget(HostName name, String address, int port, String user, PinnedHostKey pinned,
             boolean trustOnFirstUse, IdentityName identity, boolean maintenance, HostView.Quarantine quarantine) {

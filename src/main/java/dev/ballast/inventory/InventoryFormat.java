@@ -1,5 +1,7 @@
 package dev.ballast.inventory;
 
+import dev.ballast.document.YamlTree;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -53,7 +53,7 @@ class DemoLab {
             return;
         }
         fleet = LabFleet.start(hosts, identities.get(IdentityName.DEFAULT).publicKey());
-        ImportReport report = inventory.importDocument(InventoryFormat.BALLAST, inventoryYaml(fleet), false);
+        ImportReport report = inventory.importDocument(InventoryFormat.BALLAST, fleet.inventoryYaml(), false);
         LOG.infof("Lab fleet: %d simulated hypervisors on 127.0.0.1 (lab-001 on port %d ... %s on port %d), imported into the inventory "
                 + "(%d created, %d updated, %d unchanged); set ballast.lab.enabled=false to run without it", hosts,
                 fleet.hosts().get(0).port(),
@@ -64,21 +64,5 @@ class DemoLab {
         if (fleet != null) {
             fleet.close();
         }
-    }
-
-    /** A Ballast inventory for the lab: ten hosts per rack, two zones, each host's key pinned. */
-    static String inventoryYaml(LabFleet fleet) {
-        StringBuilder yaml = new StringBuilder("defaults:\n  sshUser: root\n  labels: {role: hypervisor, env: lab}\nhosts:\n");
-        int index = 0;
-        for (LabHost host : fleet.hosts()) {
-            yaml.append("  - name: ").append(host.name()).append('\n')
-                    .append("    address: 127.0.0.1\n")
-                    .append("    sshPort: ").append(host.port()).append('\n')
-                    .append("    hostKey: ").append(host.hostKey()).append('\n')
-                    .append("    labels: {rack: r").append(index / 10 + 1).append(", zone: ")
-                    .append(index % 2 == 0 ? "a" : "b").append("}\n");
-            index++;
-        }
-        return yaml.toString();
     }
 }

@@ -141,6 +141,22 @@ public final class LabFleet implements AutoCloseable {
         return host;
     }
 
+    /** A Ballast inventory for the lab: ten hosts per rack, two zones, each host's key pinned. */
+    public String inventoryYaml() {
+        StringBuilder yaml = new StringBuilder("defaults:\n  sshUser: root\n  labels: {role: hypervisor, env: lab}\nhosts:\n");
+        int index = 0;
+        for (LabHost host : hosts) {
+            yaml.append("  - name: ").append(host.name()).append('\n')
+                    .append("    address: 127.0.0.1\n")
+                    .append("    sshPort: ").append(host.port()).append('\n')
+                    .append("    hostKey: ").append(host.hostKey()).append('\n')
+                    .append("    labels: {rack: r").append(index / 10 + 1).append(", zone: ")
+                    .append(index % 2 == 0 ? "a" : "b").append("}\n");
+            index++;
+        }
+        return yaml.toString();
+    }
+
     /** Makes a host unreachable (its port closed) or reachable again on the same port. */
     public void reachable(LabHost host, boolean reachable) {
         try {

@@ -30,7 +30,12 @@ public class HostConnections {
     }
 
     public SshSession open(HostName name) throws RemoteFailure {
-        HostTarget host = inventory.target(name);
+        return open(inventory.target(name));
+    }
+
+    /** Opens a session to a host whose inventory entry the caller has just read. */
+    public SshSession open(HostTarget host) throws RemoteFailure {
+        HostName name = host.name();
         if (host.quarantine() != null) {
             throw new RemoteFailure(Kind.HOST_KEY_MISMATCH, name + " is quarantined since " + host.quarantine().since()
                     + ": it presented " + host.quarantine().presentedHostKey() + "; an admin must accept that key "

@@ -1,4 +1,4 @@
-package dev.ballast.inventory;
+package dev.ballast.document;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -21,17 +21,17 @@ import dev.ballast.problem.InvalidInputException;
 import dev.ballast.problem.FieldError;
 
 /**
- * YAML read as a tree of nodes that remember their line, so every error in an uploaded file can name
- * it. Nothing is turned into objects by tags, aliases are capped (no "billion laughs"), duplicate keys
+ * YAML (and so JSON) read as a tree of nodes that remember their line, so every error in an uploaded
+ * document (an inventory, a plan) can name it. Nothing is turned into objects by tags, aliases are capped (no "billion laughs"), duplicate keys
  * are errors.
  */
-final class YamlTree {
+public final class YamlTree {
 
     private YamlTree() {
     }
 
     /** The document's root node, or null for an empty document. */
-    static Node parse(String text) {
+    public static Node parse(String text) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(20);
@@ -49,16 +49,16 @@ final class YamlTree {
         }
     }
 
-    static int line(Node node) {
+    public static int line(Node node) {
         return node.getStartMark().getLine() + 1;
     }
 
-    static boolean isNull(Node node) {
+    public static boolean isNull(Node node) {
         return node == null || node instanceof ScalarNode s && "tag:yaml.org,2002:null".equals(s.getTag().getValue());
     }
 
     /** A mapping's entries by their scalar keys, in document order. */
-    static Map<String, Node> mapping(Node node, String field) {
+    public static Map<String, Node> mapping(Node node, String field) {
         if (!(node instanceof MappingNode mapping)) {
             throw error(field, "must be a mapping (key: value)", node);
         }
@@ -72,21 +72,21 @@ final class YamlTree {
         return entries;
     }
 
-    static List<Node> sequence(Node node, String field) {
+    public static List<Node> sequence(Node node, String field) {
         if (!(node instanceof SequenceNode sequence)) {
             throw error(field, "must be a list", node);
         }
         return new ArrayList<>(sequence.getValue());
     }
 
-    static String scalar(Node node, String field) {
+    public static String scalar(Node node, String field) {
         if (!(node instanceof ScalarNode scalar)) {
             throw error(field, "must be a single value, not a list or mapping", node);
         }
         return scalar.getValue();
     }
 
-    static InvalidInputException error(String field, String message, Node at) {
+    public static InvalidInputException error(String field, String message, Node at) {
         return new InvalidInputException(List.of(new FieldError(field, message, line(at))));
     }
 }

@@ -1,0 +1,238 @@
+package dev.ballast.rollout;
+
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import dev.ballast.catalog.Catalog;
+import dev.ballast.catalog.CheckResult;
+import dev.ballast.catalog.Drift;
+import dev.ballast.catalog.PreflightCheck;
+import dev.ballast.catalog.StepRefusal;
+import dev.ballast.catalog.StepState;
+import dev.ballast.catalog.TuningStep;
+import dev.ballast.catalog.Verification;
+import dev.ballast.inventory.HostName;
+import dev.ballast.inventory.Inventory;
+import dev.ballast.plan.Plan;
+import dev.ballast.queue.Claimed;
+import dev.ballast.queue.TaskState;
+import dev.ballast.remote.CommandResult;
+import dev.ballast.remote.HostConnections;
+import dev.ballast.remote.RemoteFailure;
+import dev.ballast.remote.SshSession;
+import dev.ballast.rollback.RollbackPoints;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Runs one host task over one connection: preflight checks, then for each step probe, rollback point
+ * (committed before apply), apply, verify. The first failure rolls the host's applied steps back in
+ * reverse order. Check mode probes only. Never throws: every outcome becomes the task's end state.
+ */
+@ApplicationScoped
+class HostTaskRunner implements dev.ballast.queue.TaskHandler {
+
+    private static final Logger LOG = Logger.getLogger(HostTaskRunner.class);
+
+    private final RolloutPlans plans;
+    private final Catalog catalog;
+    private final Inventory inventory;
+    private final HostConnections connections;
+    private final RollbackPoints rollbackPoints;
+    private final ResultWriter writer;
+
+    HostTaskRunner(RolloutPlans plans, Catalog catalog, Inventory inventory, HostConnections connections,
+            RollbackPoints rollbackPoints, ResultWriter writer) {
+        this.plans = plans;
+        this.catalog = catalog;
+        this.inventory = inventory;
+        this.connections = connections;
+        this.rollbackPoints = rollbackPoints;
+        this.writer = writer;
+    }
+
+    /** A step this attempt changed (or found changed by an earlier attempt), with the state to restore. */
+    private record Applied(int position, TuningStep.Configured<?> step, StepState captured) {
+    }
+
+    /** Worker threads have no request: the inventory's reads need a context of their own. */
+    @Override
+    @ActivateRequestContext
+    public void run(Claimed task, String instance) {
+        List<StepRecord> records = new ArrayList<>();
+        TaskState state;
+        String errorKind = null;
+        String error = null;
+        try {
+            RolloutPlans.RolloutPlan rollout = plans.of(task.rolloutId());
+            // Maintenance or a quarantine may have begun after the rollout was planned.
+            Inventory.HostTarget host = inventory.target(new HostName(task.host()));
+            if (host.maintenance() || host.quarantine() != null) {
+                state = TaskState.SKIPPED;
+                error = host.maintenance() ? "in maintenance" : "quarantined: its host key changed";
+            } else {
+                try (SshSession shell = connections.open(host)) {
+                    Outcome outcome = rollout.mode() == Mode.CHECK ? check(shell, task, rollout.plan(), records)
+                            : apply(shell, task, rollout.plan(), records);
+                    state = outcome.state();
+                    errorKind = outcome.errorKind();
+                    error = outcome.error();
+                }
+            }
+        } catch (RemoteFailure failure) {
+            state = TaskState.FAILED;
+            errorKind = failure.kind().name();
+            error = failure.getMessage();
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf(e, "Host task %d (%s) failed inside Ballast", task.taskId(), task.host());
+            state = TaskState.FAILED;
+            errorKind = "INTERNAL";
+            error = String.valueOf(e.getMessage());
+        }
+        writer.submit(new ResultWriter.Completion(task.taskId(), instance, state, errorKind, error, records));
+    }
+
+    private record Outcome(TaskState state, String errorKind, String error) {
+    }
+
+    private Outcome check(SshSession shell, Claimed task, Plan plan, List<StepRecord> records) throws RemoteFailure {
+        boolean drifted = false;
+        for (int i = 0; i < plan.steps().size(); i++) {
+            Plan.Entry entry = plan.steps().get(i);
+            TuningStep.Configured<?> step = catalog.step("steps[" + i + "]", entry.id(), entry.params());
+            long started = System.nanoTime();
+            try {
+                StepState current = step.probe(shell);
+                List<Drift> drift = step.drift(current);
+                drifted |= !drift.isEmpty();
+                records.add(record(task, i, "STEP", entry.id(), drift.isEmpty() ? "COMPLIANT" : "DRIFTED",
+                        current, null, drift, null, null, started));
+            } catch (StepRefusal refusal) {
+                records.add(record(task, i, "STEP", entry.id(), "NOT_APPLICABLE", null, null, null, refusal.getMessage(),
+                        null, started));
+            }
+        }
+        return new Outcome(drifted ? TaskState.DRIFTED : TaskState.COMPLIANT, null, null);
+    }
+
+    private Outcome apply(SshSession shell, Claimed task, Plan plan, List<StepRecord> records) throws RemoteFailure, SQLException {
+        Outcome preflight = preflight(shell, task, plan, records);
+        if (preflight != null) {
+            return preflight;
+        }
+        Deque<Applied> applied = new ArrayDeque<>();
+        boolean changed = false;
+        Outcome failure = null;
+        for (int i = 0; i < plan.steps().size() && failure == null; i++) {
+            Plan.Entry entry = plan.steps().get(i);
+            TuningStep.Configured<?> step = catalog.step("steps[" + i + "]", entry.id(), entry.params());
+            long started = System.nanoTime();
+            StepState before = null;
+            try {
+                before = step.probe(shell);
+                Optional<StepState> earlier = rollbackPoints.find(task.taskId(), i);
+                if (step.drift(before).isEmpty()) {
+                    if (earlier.isPresent()) {
+                        // An earlier attempt applied this step and died before recording it.
+                        applied.push(new Applied(i, step, earlier.get()));
+                        changed = true;
+                        records.add(record(task, i, "STEP", entry.id(), "APPLIED", earlier.get(), before, null,
+                                "applied by an earlier attempt that ended before recording it", null, started));
+                    } else {
+                        records.add(record(task, i, "STEP", entry.id(), "ALREADY_COMPLIANT", before, before, null, null,
+                                null, started));
+                    }
+                    continue;
+                }
+                StepState captured = rollbackPoints.capture(task.taskId(), task.rolloutId(), task.host(), i, entry.id(),
+                        entry.params(), earlier.orElse(before));
+                applied.push(new Applied(i, step, captured));
+                changed = true;
+                step.apply(shell, before);
+                Verification verification = step.verify(shell);
+                StepState after = step.probe(shell);
+                boolean passed = verification.passed(step.step().effect());
+                records.add(record(task, i, "STEP", entry.id(), passed ? "APPLIED" : "VERIFY_FAILED", before, after,
+                        verification.remaining(), verification.note(), null, started));
+                if (!passed) {
+                    failure = new Outcome(TaskState.FAILED, "VERIFY_FAILED", entry.id() + ": " + verification.note());
+                }
+            } catch (StepRefusal refusal) {
+                records.add(record(task, i, "STEP", entry.id(), "REFUSED_" + refusal.kind(), before, null, null,
+                        refusal.getMessage(), null, started));
+                failure = new Outcome(TaskState.FAILED, "REFUSED_" + refusal.kind(), entry.id() + ": " + refusal.getMessage());
+            } catch (RemoteFailure remote) {
+                records.add(record(task, i, "STEP", entry.id(), "FAILED", before, null, null, remote.getMessage(),
+                        remote.result(), started));
+                if (remote.kind() != RemoteFailure.Kind.COMMAND_FAILED) {
+                    // The connection is gone: no rollback can run now; the rollback points stay for one later.
+                    return new Outcome(TaskState.FAILED, remote.kind().name(), entry.id() + ": " + remote.getMessage());
+                }
+                failure = new Outcome(TaskState.FAILED, remote.kind().name(), entry.id() + ": " + remote.getMessage());
+            }
+        }
+        if (failure == null) {
+            return new Outcome(changed ? TaskState.SUCCEEDED : TaskState.ALREADY_COMPLIANT, null, null);
+        }
+        return rollBack(shell, task, applied, records, failure);
+    }
+
+    private Outcome preflight(SshSession shell, Claimed task, Plan plan, List<StepRecord> records) throws RemoteFailure {
+        for (int i = 0; i < plan.preflight().size(); i++) {
+            Plan.Entry entry = plan.preflight().get(i);
+            PreflightCheck.Configured<?> check = catalog.check("preflight[" + i + "]", entry.id(), entry.params());
+            long started = System.nanoTime();
+            CheckResult result = check.run(shell);
+            records.add(record(task, i, "CHECK", entry.id(), result.status().name(), null, null, null,
+                    result.message() + (result.observed() == null ? "" : " (observed " + result.observed() + ", expected "
+                            + result.expected() + ")"), null, started));
+            if (result.status() == CheckResult.Status.FAILED) {
+                return new Outcome(TaskState.FAILED, "PREFLIGHT_FAILED", entry.id() + ": " + result.message());
+            }
+        }
+        return null;
+    }
+
+    /** Undoes this host's applied steps, last first; ROLLED_BACK only if every one was restored. */
+    private Outcome rollBack(SshSession shell, Claimed task, Deque<Applied> applied, List<StepRecord> records,
+            Outcome failure) throws SQLException {
+        boolean allRestored = true;
+        for (Applied step : applied) {
+            long started = System.nanoTime();
+            String name = step.step().step().id();
+            try {
+                step.step().rollback(shell, step.captured());
+                StepState now = step.step().probe(shell);
+                boolean restored = now.equals(step.captured());
+                allRestored &= restored;
+                rollbackPoints.mark(task.taskId(), step.position(), restored ? RollbackPoints.State.ROLLED_BACK
+                        : RollbackPoints.State.ROLLBACK_FAILED);
+                records.add(record(task, step.position(), "ROLLBACK", name, restored ? "ROLLED_BACK" : "ROLLBACK_MISMATCH",
+                        step.captured(), now, null, restored ? null : "the state after rollback differs from the captured one",
+                        null, started));
+            } catch (RemoteFailure | StepRefusal e) {
+                allRestored = false;
+                rollbackPoints.mark(task.taskId(), step.position(), RollbackPoints.State.ROLLBACK_FAILED);
+                records.add(record(task, step.position(), "ROLLBACK", name, "ROLLBACK_FAILED", step.captured(), null, null,
+                        e.getMessage(), e instanceof RemoteFailure r ? r.result() : null, started));
+            }
+        }
+        return allRestored ? new Outcome(TaskState.ROLLED_BACK, failure.errorKind(), failure.error())
+                : new Outcome(TaskState.FAILED, failure.errorKind(), failure.error() + "; rollback incomplete");
+    }
+
+    private static StepRecord record(Claimed task, int position, String kind, String name, String outcome, StepState before,
+            StepState after, List<Drift> drift, String detail, CommandResult command, long startedNanos) {
+        String output = command == null ? null : (command.stdout() + (command.stderr().isEmpty() ? "" : "\n[stderr]\n"
+                + command.stderr()) + (command.truncated() ? "\n[truncated]" : ""));
+        return new StepRecord(task.attempt(), position, kind, name, outcome, before == null ? null : before.redacted().facts(),
+                after == null ? null : after.redacted().facts(), drift, detail, output,
+                command == null ? null : command.exitCode(), (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.ballast.rollout;
+
+import java.net.URI;
+
+import dev.ballast.problem.InvalidInputException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+/** {@code /api/rollouts}: start a plan over the hosts a selector chooses, watch it, steer it. */
+@Path("/api/rollouts")
+public class RolloutResource {
+
+    private static final String ACTOR = "unauthenticated";
+    private final Rollouts rollouts;
+
+    RolloutResource(Rollouts rollouts) {
+        this.rollouts = rollouts;
+    }
+
+    /** The plan by name (its latest version unless one is given), the hosts by selector, apply or check. */
+    public record CreateRequest(String plan, Integer planVersion, String selector, String mode) {
+    }
+
+    @POST
+    public Response create(CreateRequest request) {
+        if (request == null) {
+            throw InvalidInputException.of("body", "is required: {\"plan\": ..., \"selector\": ..., \"mode\": \"apply\"}");
+        }
+        RolloutView created = rollouts.create(request.plan(), request.planVersion(), request.selector(), request.mode(), ACTOR);
+        return Response.created(URI.create("/api/rollouts/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public RolloutView get(@PathParam("id") String id) {
+        return rollouts.get(id(id));
+    }
+
+    @POST
+    @Path("{id}/approve")
+    public RolloutView approve(@PathParam("id") String id) {
+        return rollouts.approve(id(id), ACTOR);
+    }
+
+    @POST
+    @Path("{id}/pause")
+    public RolloutView pause(@PathParam("id") String id) {
+        return rollouts.pause(id(id), ACTOR);
+    }
+
+    @POST
+    @Path("{id}/resume")
+    public RolloutView resume(@PathParam("id") String id) {
+        return rollouts.resume(id(id), ACTOR);
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    public RolloutView cancel(@PathParam("id") String id) {
+        return rollouts.cancel(id(id), ACTOR);
+    }
+
+    @POST
+    @Path("{id}/retry-failed")
+    public RolloutView retryFailed(@PathParam("id") String id) {
+        return rollouts.retryFailed(id(id), ACTOR);
+    }
+
+    @GET
+    @Path("{id}/hosts")
+    public Rollouts.HostPage hosts(@PathParam("id") String id, @QueryParam("state") String state,
+            @QueryParam("page") String page, @QueryParam("size") String size) {
+        if (state != null && !state.matches("[A-Z_]{1,20}")) {
+            throw InvalidInputException.of("state", "'" + state + "' is not a host task state");
+        }
+        return rollouts.hosts(id(id), state, number("page", page, 0, 1_000_000), number("size", size, 50, 500));
+    }
+
+    @GET
+    @Path("{id}/hosts/{host}")
+    public Rollouts.HostDetail host(@PathParam("id") String id, @PathParam("host") String host) {
+        return rollouts.host(id(id), dev.ballast.inventory.HostName.parse("host", host).value());
+    }
+
+    private static long id(String text) {
+        if (!text.matches("[0-9]{1,18}")) {
+            throw InvalidInputException.of("id", "'" + text + "' is not a rollout id");
+        }
+        return Long.parseLong(text);
+    }
+
+    private static int number(String field, String text, int fallback, int max) {
+        if (text == null) {
+            return fallback;
+        }
+        if (!text.matches("[0-9]{1,7}") || Integer.parseInt(text) > max) {
+            throw InvalidInputException.of(field, "'" + text + "' is not a number from 0 to " + max);
+        }
+        return Integer.parseInt(text);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ballast.rollout;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A rollout at a glance: its state, its waves with counts per task state, and the totals. */
+public record RolloutView(long id, String plan, int planVersion, String selector, String mode, String state,
+        int currentWave, String reason, String createdBy, Instant createdAt, Instant finishedAt, List<WaveView> waves,
+        Map<String, Integer> totals) {
+
+    public record WaveView(int number, String state, int hosts, Instant notBefore, String approvedBy,
+            Map<String, Integer> counts, int percentDone) {
+    }
+}

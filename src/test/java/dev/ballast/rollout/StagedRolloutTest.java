@@ -1,0 +1,136 @@
+package dev.ballast.rollout;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.ballast.lab.LabFleet;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * 100 lab hosts, canary 1 then 10%, 50%, 100%, three hosts whose scheduler writes do not stick: those are
+ * rolled back to exactly their previous state, the thresholds halt or let the rollout go on as the plan
+ * says, and an approval gate holds after the canary until approved.
+ */
+@QuarkusTest
+class StagedRolloutTest {
+
+    static final List<String> FAILING = List.of("lab-003", "lab-022", "lab-077");
+    static LabFleet fleet;
+
+    @BeforeEach
+    void fleet() {
+        if (fleet == null) {
+            fleet = LabFleetFixture.startAndImport(100);
+        }
+        fleet.hosts().forEach(h -> h.faults().clear());
+        FAILING.forEach(name -> fleet.host(name).faults().undoRuntimeWrites = true);
+    }
+
+    @AfterEach
+    void noSurprises() {
+        assertThat(fleet.surprises()).isEmpty();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+            fleet = null;
+        }
+    }
+
+    static String plan(String name, String device, String maxWaveFailures, String approval) {
+        return """
+                name: %s
+                description: I/O scheduler none on %s
+                steps:
+                  - step: io-scheduler
+                    params: {device: %s, scheduler: none}
+                preflight:
+                  - check: kernel
+                    params: {min: "5.10"}
+                waves:
+                  canary: 1
+                  sizes: [10%%, 50%%, 100%%]
+                  maxWaveFailures: "%s"
+                  maxTotalFailures: 5%%
+                  approval: %s
+                concurrency: 20
+                """.formatted(name, device, device, maxWaveFailures, approval);
+    }
+
+    @Test
+    void holdsAfterTheCanaryRollsBackFailedHostsAndFinishesWithinTheThresholds() throws Exception {
+        LabFleetFixture.savePlan(plan("sched-nvme0", "nvme0n1", "1", "after-canary"));
+        long id = LabFleetFixture.startRollout("sched-nvme0", "env=lab", "apply");
+
+        JsonPath held = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "AWAITING_APPROVAL");
+        assertThat(held.getList("waves.hosts", Integer.class)).containsExactly(1, 9, 40, 50);
+        assertThat(held.getString("waves[0].state")).isEqualTo("SUCCEEDED");
+        Thread.sleep(700);
+        assertThat(LabFleetFixture.rollout(id).getInt("waves[1].counts.QUEUED")).as("nothing runs before approval").isEqualTo(9);
+        assertThat(fleet.host("lab-002").state().scheduler("nvme0n1")).isEqualTo("mq-deadline");
+
+        given().post("/api/rollouts/" + id + "/approve").then().statusCode(200);
+        JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(60), "FAILED", "SUCCEEDED", "HALTED");
+
+        assertThat(done.getString("state")).isEqualTo("FAILED");
+        assertThat(done.getString("reason")).contains("3 hosts failed, within the thresholds");
+        assertThat(done.getMap("totals")).containsEntry("ROLLED_BACK", 3).containsEntry("SUCCEEDED", 97);
+        for (String name : FAILING) {
+            assertThat(fleet.host(name).state().scheduler("nvme0n1")).as(name).isEqualTo("mq-deadline");
+            assertThat(fleet.host(name).state().file("/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules")).isNull();
+            JsonPath host = given().get("/api/rollouts/" + id + "/hosts/" + name).then().statusCode(200).extract().jsonPath();
+            assertThat(host.getString("task.state")).isEqualTo("ROLLED_BACK");
+            assertThat(host.getList("history.outcome")).containsExactly("PASSED", "VERIFY_FAILED", "ROLLED_BACK");
+        }
+        assertThat(fleet.host("lab-050").state().scheduler("nvme0n1")).isEqualTo("none");
+        assertThat(given().get("/api/rollouts/" + id + "/hosts?state=ROLLED_BACK").then().statusCode(200).extract()
+                .jsonPath().getList("items.host")).containsExactlyElementsOf(FAILING);
+    }
+
+    @Test
+    void haltsWhenAWaveFailsMoreThanAllowedAndRetriesOnlyTheFailedHosts() throws Exception {
+        LabFleetFixture.savePlan(plan("sched-nvme1", "sda", "0", "none"));
+        long id = LabFleetFixture.startRollout("sched-nvme1", "env=lab", "apply");
+
+        JsonPath halted = LabFleetFixture.awaitState(id, Duration.ofSeconds(60), "HALTED", "SUCCEEDED", "FAILED");
+        assertThat(halted.getString("state")).isEqualTo("HALTED");
+        assertThat(halted.getString("reason")).contains("wave 1: 1 of 9 hosts failed");
+        assertThat(halted.getInt("waves[2].counts.QUEUED")).as("the next wave never started").isEqualTo(40);
+        assertThat(fleet.host("lab-022").state().scheduler("sda")).isEqualTo("mq-deadline");
+
+        fleet.host("lab-003").faults().clear();
+        fleet.host("lab-022").faults().clear();
+        fleet.host("lab-077").faults().clear();
+        given().post("/api/rollouts/" + id + "/retry-failed").then().statusCode(200);
+        JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "HALTED");
+        assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+        JsonPath retried = given().get("/api/rollouts/" + id + "/hosts/lab-003").then().extract().jsonPath();
+        assertThat(retried.getInt("task.attempt")).isEqualTo(2);
+        assertThat(given().get("/api/rollouts/" + id + "/hosts/lab-002").then().extract().jsonPath().getInt("task.attempt"))
+                .as("hosts that succeeded are not run again").isEqualTo(1);
+        assertThat(fleet.host("lab-003").state().scheduler("sda")).isEqualTo("none");
+    }
+
+    @Test
+    void checkModeReportsDriftWithoutChangingAnything() throws Exception {
+        LabFleetFixture.savePlan(plan("sched-check", "nvme1n1", "0", "none").replace("scheduler: none", "scheduler: kyber"));
+        long id = LabFleetFixture.startRollout("sched-check", "env=lab,rack in (r1,r2)", "check");
+        JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "HALTED");
+        assertThat(done.getMap("totals")).isEqualTo(Map.of("DRIFTED", 20));
+        assertThat(fleet.host("lab-001").state().scheduler("nvme1n1")).isEqualTo("none");
+        JsonPath host = given().get("/api/rollouts/" + id + "/hosts/lab-001").then().extract().jsonPath();
+        assertThat(host.getList("history.drift[0].desired")).contains("kyber");
+    }
+}
