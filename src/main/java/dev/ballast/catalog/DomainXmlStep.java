@@ -129,7 +129,7 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
         } else {
             note = "applied; " + COLD_START_NOTE + ": " + String.join(", ", pending) + " still run the old XML";
         }
-        return new Verification(applied, pending.isEmpty(), remaining, note);
+        return new Verification(now, applied, pending.isEmpty(), remaining, note);
     }
 
     /** Defines each captured XML again where it differs now, then reads it back to prove it took. */

@@ -139,7 +139,7 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
         String note = inEffect ? granted + " pages of " + p.size().text + " reserved"
                 : "the kernel reserved " + granted + " of " + p.count().value() + " pages of " + p.size().text
                         + (granted < p.count().value() ? " (not enough free contiguous memory)" : "");
-        return new Verification(applied, inEffect, drift(now, p), note);
+        return new Verification(now, applied, inEffect, drift(now, p), note);
     }
 
     @Override

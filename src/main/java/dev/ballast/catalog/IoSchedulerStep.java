@@ -148,7 +148,7 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
         List<Drift> drift = drift(now, p);
         boolean applied = drift.stream().noneMatch(d -> d.fact().equals("rule"));
         boolean inEffect = drift.stream().noneMatch(d -> d.fact().equals("scheduler"));
-        return new Verification(applied, inEffect, drift, inEffect ? "active now"
+        return new Verification(now, applied, inEffect, drift, inEffect ? "active now"
                 : "the device runs " + now.get("scheduler") + ", not " + p.scheduler().token);
     }
 

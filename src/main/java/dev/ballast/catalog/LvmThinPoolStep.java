@@ -164,7 +164,7 @@ final class LvmThinPoolStep extends TuningStep<LvmThinPoolStep.Params> {
         boolean applied = attr.startsWith("t");
         boolean inEffect = applied && attr.length() > 4 && attr.charAt(4) == 'a';
         String name = p.vg().name() + "/" + p.pool().name();
-        return new Verification(applied, inEffect, drift(now, p), !applied ? name + " is not a thin pool"
+        return new Verification(now, applied, inEffect, drift(now, p), !applied ? name + " is not a thin pool"
                 : inEffect ? name + " is an active thin pool (" + attr + ")" : name + " exists but is not active (" + attr + ")");
     }
 

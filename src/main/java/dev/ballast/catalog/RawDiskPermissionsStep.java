@@ -129,7 +129,7 @@ final class RawDiskPermissionsStep extends TuningStep<RawDiskPermissionsStep.Par
         List<Drift> drift = drift(now, p);
         boolean applied = drift.stream().noneMatch(d -> d.fact().equals("rule"));
         long wrongModes = drift.stream().filter(d -> isNode(d.fact())).count();
-        return new Verification(applied, wrongModes == 0, drift, wrongModes == 0 ? "every node of " + p.vg().name()
+        return new Verification(now, applied, wrongModes == 0, drift, wrongModes == 0 ? "every node of " + p.vg().name()
                 + " has mode 600" : wrongModes + " node(s) of " + p.vg().name() + " do not have mode 600");
     }
 

@@ -134,7 +134,7 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
     public Verification verify(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
         StepState now = probe(shell, p);
         boolean listed = drift(now, p).isEmpty();
-        return new Verification(listed, listed, drift(now, p), listed
+        return new Verification(now, listed, listed, drift(now, p), listed
                 ? p.spec().arg() + " is labelled " + WANTED.name()
                 : "semanage lists " + p.spec().arg() + " as " + now.get("fcontext") + ", not " + WANTED.name());
     }

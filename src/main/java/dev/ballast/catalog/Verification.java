@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * What verify found after apply. "Applied" (the configuration that survives says what the step wants)
  * and "in effect" (the running system does) are kept apart, so a change that waits for a domain restart
- * is reported as such, and a change something undid is not mistaken for one that waits.
+ * is reported as such, and a change something undid is not mistaken for one that waits. {@code observed}
+ * is the state verify probed, recorded as the host's state after the step.
  */
-public record Verification(boolean applied, boolean inEffect, List<Drift> remaining, String note) {
+public record Verification(StepState observed, boolean applied, boolean inEffect, List<Drift> remaining, String note) {
 
     /** Passed when applied, and in effect unless the step's effect is deferred by its nature. */
     public boolean passed(Effect effect) {

@@ -26,6 +26,7 @@ public class Identities {
     private final EntityManager em;
     private final KeyCipher cipher;
     private final AuditLog audit;
+    private final java.util.Map<IdentityName, KeyPair> keyPairs = new java.util.concurrent.ConcurrentHashMap<>();
 
     Identities(EntityManager em, KeyCipher cipher, AuditLog audit) {
         this.em = em;
@@ -86,10 +87,15 @@ public class Identities {
         return inserted == 1;
     }
 
-    /** The identity's key pair for logging in to hosts. Decrypted on demand; never logged or returned by the API. */
+    /**
+     * The identity's key pair for logging in to hosts; never logged or returned by the API. Identities
+     * never change once generated, so each is decrypted once per process, not once per host.
+     */
     public KeyPair keyPair(IdentityName name) {
-        SshIdentity identity = find(name);
-        return Ed25519KeyPair.open(identity.publicKey, cipher.decrypt(identity.privateKeyEncrypted, name));
+        return keyPairs.computeIfAbsent(name, n -> {
+            SshIdentity identity = find(n);
+            return Ed25519KeyPair.open(identity.publicKey, cipher.decrypt(identity.privateKeyEncrypted, n));
+        });
     }
 
     private SshIdentity find(IdentityName name) {

@@ -88,7 +88,17 @@ public class Workers {
                         return;
                     }
                 }
+                // Let finished tasks gather, so one claim round refills many threads, not one.
+                pause(20);
             }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

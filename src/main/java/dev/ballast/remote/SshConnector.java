@@ -15,6 +15,10 @@ import dev.ballast.remote.RemoteFailure.Kind;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import com.hierynomus.sshj.transport.cipher.BlockCiphers;
+import com.hierynomus.sshj.transport.cipher.ChachaPolyCiphers;
+import com.hierynomus.sshj.transport.cipher.GcmCiphers;
+
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.DisconnectReason;
@@ -42,6 +46,9 @@ public class SshConnector {
 
     SshConnector(SshSettings settings) {
         this.settings = settings;
+        // AES-GCM first: the JDK runs it on AES-NI, where sshj's first choice, ChaCha20-Poly1305, is pure Java.
+        config.setCipherFactories(GcmCiphers.AES128GCM(), GcmCiphers.AES256GCM(), BlockCiphers.AES128CTR(),
+                BlockCiphers.AES256CTR(), ChachaPolyCiphers.CHACHA_POLY_OPENSSH());
     }
 
     /** Connects, verifies the host key and logs in; the caller closes the session. */

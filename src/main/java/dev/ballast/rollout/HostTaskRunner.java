@@ -156,7 +156,7 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
                 changed = true;
                 step.apply(shell, before);
                 Verification verification = step.verify(shell);
-                StepState after = step.probe(shell);
+                StepState after = verification.observed();
                 boolean passed = verification.passed(step.step().effect());
                 records.add(record(task, i, "STEP", entry.id(), passed ? "APPLIED" : "VERIFY_FAILED", before, after,
                         verification.remaining(), verification.note(), null, started));

@@ -1,0 +1,140 @@
+package dev.ballast.bench;
+
+import static io.restassured.RestAssured.given;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+
+/**
+ * Rolls one step out to 1,000 lab hosts and prints throughput, Ballast's CPU per host, peak heap and
+ * rows written. The lab runs in its own JVM so the CPU figure is the client's alone.
+ * Run with {@code mvn -B verify -Pbench}; not part of the test suite.
+ */
+@QuarkusTest
+@TestProfile(RolloutBenchmark.Settings.class)
+class RolloutBenchmark {
+
+    static final int HOSTS = Integer.getInteger("bench.hosts", 1000);
+
+    public static class Settings implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ballast.workers.threads", "200", "quarkus.datasource.jdbc.max-size", "40",
+                    "quarkus.log.category.\"dev.ballast\".level", "WARN");
+        }
+    }
+
+    @Inject
+    DataSource db;
+
+    @Test
+    void rollsOneStepOutToTheFleet() throws Exception {
+        String publicKey = given().get("/api/identities/default").then().statusCode(200).extract().path("publicKey");
+        try (LabProcess lab = new LabProcess(HOSTS, publicKey)) {
+            given().contentType("application/yaml").body(lab.inventoryYaml().getBytes())
+                    .post("/api/inventory/import?format=ballast").then().statusCode(200);
+            given().contentType("application/yaml").body("""
+                    name: bench-scheduler
+                    steps:
+                      - step: io-scheduler
+                        params: {device: nvme0n1, scheduler: none}
+                    waves:
+                      canary: 1
+                      sizes: [100%]
+                      maxWaveFailures: 0
+                    concurrency: 1000
+                    """.getBytes()).post("/api/plans").then().statusCode(201);
+
+            // A warm-up rollout of another step over 100 hosts, so the figures are the steady state, not the JIT's.
+            given().contentType("application/yaml").body("""
+                    name: bench-warmup
+                    steps:
+                      - step: io-scheduler
+                        params: {device: sda, scheduler: none}
+                    waves: {canary: 1, sizes: [100%]}
+                    concurrency: 1000
+                    """.getBytes()).post("/api/plans").then().statusCode(201);
+            await(start("bench-warmup", "rack in (r1,r2,r3,r4,r5,r6,r7,r8,r9,r10)"));
+
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            System.gc();
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+            Map<String, Long> threadsBefore = cpuByThreadGroup();
+            long cpuBefore = os.getProcessCpuTime();
+            long started = System.nanoTime();
+            long id = start("bench-scheduler", "env=lab");
+            String state = await(id);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double cpuMillis = (os.getProcessCpuTime() - cpuBefore) / 1e6;
+            long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            long rows = rows(id);
+            Map<String, Integer> totals = given().get("/api/rollouts/" + id).then().extract().path("totals");
+            Map<String, Long> threadsAfter = cpuByThreadGroup();
+            StringBuilder groups = new StringBuilder();
+            threadsAfter.forEach((group, nanos) -> {
+                double perHost = (nanos - threadsBefore.getOrDefault(group, 0L)) / 1e6 / HOSTS;
+                if (perHost >= 0.05) {
+                    groups.append(String.format(" %s=%.2f", group, perHost));
+                }
+            });
+            System.out.printf("%nBENCHMARK live threads' CPU ms/host (the rest is JIT, GC and finished sshj readers):%s%n", groups);
+            System.out.printf("%nBENCHMARK rollout of io-scheduler to %d lab hosts: %s %s%n", HOSTS, state, totals);
+            System.out.printf("BENCHMARK wall %.2f s, %.0f hosts/s, client CPU %.2f ms/host, peak heap %d MiB, rows written %d%n%n",
+                    seconds, HOSTS / seconds, cpuMillis / HOSTS, peakHeap >> 20, rows);
+        }
+    }
+
+    /** CPU time of the live threads, summed by name without numbers ("ballast-worker-17" -> "ballast-worker-"). */
+    private static Map<String, Long> cpuByThreadGroup() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                groups.merge(info.getThreadName().replaceAll("[0-9]+", "#").replaceAll("/.*", ""), Math.max(0, nanos), Long::sum);
+            }
+        }
+        return groups;
+    }
+
+    private static long start(String plan, String selector) {
+        return given().contentType("application/json").body(Map.of("plan", plan, "selector", selector, "mode", "apply"))
+                .post("/api/rollouts").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    private static String await(long id) throws InterruptedException {
+        String state;
+        do {
+            Thread.sleep(200);
+            state = given().get("/api/rollouts/" + id).then().extract().path("state");
+        } while (state.equals("RUNNING") || state.equals("PENDING"));
+        return state;
+    }
+
+    private long rows(long rollout) throws Exception {
+        try (var c = db.getConnection(); var s = c.prepareStatement("select (select count(*) from host_task where rollout_id = ?)"
+                + " + (select count(*) from step_result r join host_task t on t.id = r.task_id where t.rollout_id = ?)"
+                + " + (select count(*) from rollback_point where rollout_id = ?) + (select count(*) from wave where rollout_id = ?) + 1")) {
+            for (int i = 1; i <= 4; i++) {
+                s.setLong(i, rollout);
+            }
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+}
