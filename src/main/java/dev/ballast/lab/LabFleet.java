@@ -92,6 +92,9 @@ public final class LabFleet implements AutoCloseable {
             public void sessionCreated(Session session) {
                 connections.incrementAndGet();
                 LabHost host = hostOf(session);
+                if (host != null) {
+                    host.sessionOpened();
+                }
                 long delay = host == null ? 0 : host.faults().connectDelay.toMillis();
                 if (delay > 0) {
                     try {
@@ -99,6 +102,15 @@ public final class LabFleet implements AutoCloseable {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                }
+            }
+        });
+        server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionClosed(Session session) {
+                LabHost host = hostOf(session);
+                if (host != null) {
+                    host.sessionClosed();
                 }
             }
         });

@@ -18,6 +18,8 @@ public final class LabHost {
     private final Faults faults;
     private volatile KeyPair hostKey = newHostKey();
     private volatile int port;
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostSessions = new java.util.concurrent.atomic.AtomicInteger();
 
     LabHost(String name, HostState state, Faults faults) {
         this.name = name;
@@ -43,6 +45,23 @@ public final class LabHost {
 
     public Faults faults() {
         return faults;
+    }
+
+    void sessionOpened() {
+        int now = sessions.incrementAndGet();
+        mostSessions.accumulateAndGet(now, Math::max);
+    }
+
+    void sessionClosed() {
+        sessions.decrementAndGet();
+    }
+
+    /**
+     * The most SSH sessions this host ever had open at once: Ballast opens one per task, so more than one
+     * means two tasks worked on the host at the same time.
+     */
+    public int mostConcurrentSessions() {
+        return mostSessions.get();
     }
 
     /** The host key in OpenSSH form, as an inventory pins it. */
