@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
@@ -46,6 +51,11 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
     private final HostConnections connections;
     private final RollbackPoints rollbackPoints;
     private final ResultWriter writer;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "ballast-host-timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     HostTaskRunner(RolloutPlans plans, Catalog catalog, Inventory inventory, HostConnections connections,
             RollbackPoints rollbackPoints, ResultWriter writer) {
@@ -78,11 +88,30 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
                 error = host.maintenance() ? "in maintenance" : "quarantined: its host key changed";
             } else {
                 try (SshSession shell = connections.open(host)) {
-                    Outcome outcome = rollout.mode() == Mode.CHECK ? check(shell, task, rollout.plan(), records)
-                            : apply(shell, task, rollout.plan(), records);
-                    state = outcome.state();
-                    errorKind = outcome.errorKind();
-                    error = outcome.error();
+                    // The plan's hostTimeout bounds the whole task: past it the connection is cut, so the
+                    // next command fails and the host ends FAILED with TIMEOUT instead of holding a worker.
+                    AtomicBoolean overran = new AtomicBoolean();
+                    ScheduledFuture<?> deadline = timer.schedule(() -> {
+                        overran.set(true);
+                        shell.close();
+                    }, rollout.plan().hostTimeoutSeconds(), TimeUnit.SECONDS);
+                    try {
+                        Outcome outcome = rollout.mode() == Mode.CHECK ? check(shell, task, rollout.plan(), records)
+                                : apply(shell, task, rollout.plan(), records);
+                        state = outcome.state();
+                        errorKind = overran.get() ? RemoteFailure.Kind.TIMEOUT.name() : outcome.errorKind();
+                        error = overran.get() ? "the host took longer than the plan's hostTimeout of "
+                                + rollout.plan().hostTimeoutSeconds() + " s; " + outcome.error() : outcome.error();
+                    } catch (RemoteFailure failure) {
+                        if (!overran.get()) {
+                            throw failure;
+                        }
+                        state = TaskState.FAILED;
+                        errorKind = RemoteFailure.Kind.TIMEOUT.name();
+                        error = "the host took longer than the plan's hostTimeout of " + rollout.plan().hostTimeoutSeconds() + " s";
+                    } finally {
+                        deadline.cancel(false);
+                    }
                 }
             }
         } catch (RemoteFailure failure) {

@@ -124,6 +124,25 @@ class StagedRolloutTest {
     }
 
     @Test
+    void aHostOverThePlansTimeoutFailsWithTimeoutAndHaltsTheCanary() throws Exception {
+        fleet.host("lab-001").faults().hangOn = "sysctl";
+        LabFleetFixture.savePlan("""
+                name: slow-host
+                steps:
+                  - step: hugepages
+                    params: {count: "64"}
+                hostTimeout: 10s
+                """);
+        long id = LabFleetFixture.startRollout("slow-host", "rack=r1", "apply");
+        JsonPath halted = LabFleetFixture.awaitState(id, Duration.ofSeconds(40), "HALTED", "SUCCEEDED", "FAILED");
+        assertThat(halted.getString("state")).isEqualTo("HALTED");
+        JsonPath host = given().get("/api/rollouts/" + id + "/hosts/lab-001").then().extract().jsonPath();
+        assertThat(host.getString("task.errorKind")).isEqualTo("TIMEOUT");
+        assertThat(host.getString("task.error")).contains("hostTimeout of 10 s");
+        assertThat(host.getInt("task.attempt")).isEqualTo(1);
+    }
+
+    @Test
     void checkModeReportsDriftWithoutChangingAnything() throws Exception {
         LabFleetFixture.savePlan(plan("sched-check", "nvme1n1", "0", "none").replace("scheduler: none", "scheduler: kyber"));
         long id = LabFleetFixture.startRollout("sched-check", "env=lab,rack in (r1,r2)", "check");

@@ -1,0 +1,86 @@
+package dev.ballast.plan;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Plans over the API: the samples validate, bad documents name their fields, versions grow on change. */
+@QuarkusTest
+class PlanApiTest {
+
+    private static io.restassured.response.ValidatableResponse post(String yaml, String query) {
+        return given().contentType("application/yaml").body(yaml.getBytes()).post("/api/plans" + query).then();
+    }
+
+    @Test
+    void theSamplePlansValidate() throws IOException {
+        for (String file : new String[] { "nvme-scheduler.yaml", "libvirt-cache.yaml", "storage-baseline-check.yaml" }) {
+            post(Files.readString(Path.of("inventory/plans", file)), "?dryRun=true").statusCode(200);
+        }
+    }
+
+    @Test
+    void aChangedDocumentIsANewVersionAndAnEqualOneIsNot() {
+        String v1 = "name: versioned\nsteps:\n  - step: hugepages\n    params: {count: \"16\"}\n";
+        post(v1, "").statusCode(201).body("version", equalTo(1));
+        post(v1, "").statusCode(200).body("version", equalTo(1));
+        post(v1.replace("16", "32"), "").statusCode(201).body("version", equalTo(2));
+        given().get("/api/plans/versioned").then().statusCode(200).body("version", equalTo(2))
+                .body("plan.steps[0].params.count", equalTo("32"));
+        given().get("/api/plans/versioned/versions/1").then().statusCode(200).body("plan.steps[0].params.count", equalTo("16"));
+        given().get("/api/plans").then().body("name", hasItem("versioned"));
+    }
+
+    @Test
+    void jsonIsAcceptedToo() {
+        given().contentType("application/json")
+                .body("{\"name\": \"as-json\", \"steps\": [{\"step\": \"io-scheduler\", \"params\": {\"device\": \"sda\"}}]}")
+                .post("/api/plans").then().statusCode(201).body("plan.waves.canary", equalTo(1));
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsFieldAndLine() {
+        String bad = """
+                name: Bad_Name
+                steps:
+                  - step: io-scheduler
+                    params: {device: "sda;reboot"}
+                  - step: teleport
+                  - step: hugepages
+                    params: {count: "2048", colour: red}
+                preflight:
+                  - check: kernel
+                    params: {min: "five"}
+                waves:
+                  sizes: [10%, 50%]
+                  approval: sometimes
+                  maxInFlightPerValue: 2
+                  pauseBetweenWaves: 5 minutes
+                concurrency: 0
+                extra: 1
+                """;
+        post(bad, "").statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItems("name", "steps[0].params.device", "steps[1].step", "steps[2].params.colour",
+                        "preflight[0].params.min", "waves.sizes", "waves.approval", "waves.maxInFlightPerValue",
+                        "waves.pauseBetweenWaves", "concurrency", "extra"))
+                .body("errors.find { it.field == 'steps[0].params.device' }.line", equalTo(3));
+        given().get("/api/plans/Bad_Name").then().statusCode(400);
+        given().get("/api/plans/missing-plan").then().statusCode(404);
+    }
+
+    @Test
+    void brokenYamlIsAProblemNotAnError() {
+        post("name: x\nsteps: [unclosed\n", "").statusCode(400).body("errors[0].field", equalTo("yaml"));
+        post("", "").statusCode(400);
+        post("- just\n- a list\n", "").statusCode(400);
+    }
+}
