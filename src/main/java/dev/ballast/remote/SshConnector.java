@@ -37,6 +37,8 @@ public class SshConnector {
     private final SshSettings settings;
     private final DefaultConfig config = new DefaultConfig();
     private final NoDelaySocketFactory sockets = new NoDelaySocketFactory();
+    /** Identities as sshj signs with them, converted once: see {@link #keyProvider}. */
+    private final java.util.Map<java.security.KeyPair, KeyPairWrapper> keyProviders = new java.util.concurrent.ConcurrentHashMap<>();
     /** Cuts connections whose command overran; one thread, it only fires timers. */
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ballast-ssh-watchdog");
@@ -70,7 +72,7 @@ public class SshConnector {
         }, connectMillis, TimeUnit.MILLISECONDS);
         try {
             client.connect(target.address(), target.port());
-            client.authPublickey(target.user(), new KeyPairWrapper(target.identity()));
+            client.authPublickey(target.user(), keyProviders.computeIfAbsent(target.identity(), SshConnector::keyProvider));
             if (!timer.cancel(false)) {
                 throw new SocketTimeoutException("the connect timer fired");
             }
@@ -107,6 +109,21 @@ public class SshConnector {
             return new RemoteFailure(Kind.HOST_KEY_UNKNOWN, "the host key could not be verified" + on, e);
         }
         return new RemoteFailure(Kind.CONNECTION_LOST, "the connection broke while connecting: " + e + on, e);
+    }
+
+    /**
+     * sshj signs through its security provider (BouncyCastle); handed a JDK key, the provider converts it
+     * and derives its public half again on every login. A key in the provider's own form is converted once.
+     */
+    private static KeyPairWrapper keyProvider(java.security.KeyPair pair) {
+        try {
+            java.security.KeyFactory factory = net.schmizz.sshj.common.SecurityUtils.getKeyFactory(pair.getPrivate().getAlgorithm());
+            return new KeyPairWrapper(new java.security.KeyPair(
+                    factory.generatePublic(new java.security.spec.X509EncodedKeySpec(pair.getPublic().getEncoded())),
+                    factory.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pair.getPrivate().getEncoded()))));
+        } catch (java.security.GeneralSecurityException e) {
+            return new KeyPairWrapper(pair);
+        }
     }
 
     static boolean isTimeout(Throwable e) {
