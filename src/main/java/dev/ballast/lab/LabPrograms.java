@@ -28,7 +28,7 @@ final class LabPrograms {
             case "sensors" -> HardwareTools.sensors(host.hardware, args);
             case "readlink" -> HardwareTools.readlink(host.hardware, args);
             case "lspci" -> HardwareTools.lspci(host.hardware, args);
-            case "fio" -> LabFio.run(host.hardware, args);
+            case "fio" -> LabFio.run(host.hardware, host.disks, args);
             case "pvs", "vgs", "lvs", "wipefs", "pvcreate", "vgcreate", "lvcreate", "lvchange", "lvremove", "vgremove",
                     "pvremove", "stat", "chmod" -> LvmTools.run(host.lvm, program, args);
             case "getenforce", "semanage", "restorecon" -> host.selinux.run(program, args);

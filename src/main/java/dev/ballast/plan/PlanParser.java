@@ -27,10 +27,10 @@ final class PlanParser {
     private static final Set<String> TOP = Set.of("name", "description", "steps", "preflight", "waves", "concurrency",
             "hostTimeout");
     private static final Set<String> WAVES = Set.of("canary", "canaryCoverLabels", "sizes", "spreadLabel",
-            "maxInFlightPerValue", "maxWaveFailures", "maxTotalFailures", "onThreshold", "approval", "pauseBetweenWaves",
+            "maxInFlightPerValue", "wavePerValue", "maxWaveFailures", "maxTotalFailures", "onThreshold", "approval", "pauseBetweenWaves",
             "fioMaxDropPercent");
     private static final WavePolicy DEFAULT_WAVES = new WavePolicy(1, List.of(), List.of(Amount.parse("100%")), null, 0,
-            Amount.parse("0"), Amount.parse("0"), false, Approval.NONE, 0, null);
+            false, Amount.parse("0"), Amount.parse("0"), false, Approval.NONE, 0, null);
 
     private final Catalog catalog;
     private final FieldErrors errors = new FieldErrors();
@@ -57,6 +57,10 @@ final class PlanParser {
         WavePolicy waves = top.containsKey("waves") ? waves(top.get("waves")) : DEFAULT_WAVES;
         Integer concurrency = optional(top, "concurrency", "concurrency", "50", t -> bounded(t, 1, 1000));
         Long hostTimeout = optional(top, "hostTimeout", "hostTimeout", "15m", t -> Durations.seconds(t, 10, 24 * 3600));
+        if (waves.fioMaxDropPercent() != null && preflight.stream().noneMatch(e -> e.id().equals("fio-baseline"))) {
+            errors.add(new FieldError("waves.fioMaxDropPercent", "needs a fio-baseline check in preflight: it compares "
+                    + "the IOPS after the steps with that measurement"));
+        }
         errors.throwIfAny();
         return new Plan(name, description, steps, preflight, waves, concurrency, hostTimeout);
     }
@@ -126,6 +130,11 @@ final class PlanParser {
             errors.add(new FieldError("waves.maxInFlightPerValue", "needs waves.spreadLabel, the label whose values it counts",
                     YamlTree.line(w.get("maxInFlightPerValue"))));
         }
+        Boolean onePerWave = optional(w, "wavePerValue", "waves.wavePerValue", "false", PlanParser::bool);
+        if (spread == null && Boolean.TRUE.equals(onePerWave)) {
+            errors.add(new FieldError("waves.wavePerValue", "needs waves.spreadLabel, the label whose values make the waves",
+                    YamlTree.line(w.get("wavePerValue"))));
+        }
         Amount waveFailures = optional(w, "maxWaveFailures", "waves.maxWaveFailures", "0", Amount::parse);
         Amount totalFailures = optional(w, "maxTotalFailures", "waves.maxTotalFailures", "0", Amount::parse);
         Boolean continueOn = optional(w, "onThreshold", "waves.onThreshold", "halt", t -> switch (t) {
@@ -142,7 +151,7 @@ final class PlanParser {
         Long pause = optional(w, "pauseBetweenWaves", "waves.pauseBetweenWaves", "0s", t -> Durations.seconds(t, 0, 7 * 24 * 3600));
         Integer fioDrop = optional(w, "fioMaxDropPercent", "waves.fioMaxDropPercent", null, t -> bounded(t, 0, 100));
         return new WavePolicy(canary == null ? 1 : canary, cover, sizes, spread, perValue == null ? 0 : perValue,
-                waveFailures, totalFailures, Boolean.TRUE.equals(continueOn), approval == null ? Approval.NONE : approval,
+                Boolean.TRUE.equals(onePerWave), waveFailures, totalFailures, Boolean.TRUE.equals(continueOn), approval == null ? Approval.NONE : approval,
                 pause == null ? 0 : pause, fioDrop);
     }
 
@@ -188,6 +197,14 @@ final class PlanParser {
             throw new IllegalArgumentException("'" + text + "' is not a label key");
         }
         return text;
+    }
+
+    private static boolean bool(String text) {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
+        };
     }
 
     private static int bounded(String text, int min, int max) {

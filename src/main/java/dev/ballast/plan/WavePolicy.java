@@ -5,11 +5,12 @@ import java.util.List;
 /**
  * How a rollout spreads over its hosts. The canary is {@code canary} hosts, or one host per distinct
  * value of {@code canaryCoverLabels}; then each size brings the rollout to that many hosts in total
- * ({@code 10%} of all, or a count). A wave that fails more than {@code maxWaveFailures}, or a rollout over
+ * ({@code 10%} of all, or a count), or, with {@code wavePerValue}, each wave is one value of the spread
+ * label (one rack per wave). A wave that fails more than {@code maxWaveFailures}, or a rollout over
  * {@code maxTotalFailures}, halts (or, with {@code continueOnThreshold}, goes on and reports it).
  */
 public record WavePolicy(int canary, List<String> canaryCoverLabels, List<Amount> sizes, String spreadLabel,
-        int maxInFlightPerValue, Amount maxWaveFailures, Amount maxTotalFailures, boolean continueOnThreshold,
+        int maxInFlightPerValue, boolean wavePerValue, Amount maxWaveFailures, Amount maxTotalFailures, boolean continueOnThreshold,
         Approval approval, long pauseSeconds, Integer fioMaxDropPercent) {
 
     public enum Approval { NONE, AFTER_CANARY, EVERY_WAVE }

@@ -4,7 +4,9 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -151,7 +153,8 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
     }
 
     private Outcome apply(SshSession shell, Claimed task, Plan plan, List<StepRecord> records) throws RemoteFailure, SQLException {
-        Outcome preflight = preflight(shell, task, plan, records);
+        Map<Integer, CheckResult> baseline = new HashMap<>();
+        Outcome preflight = preflight(shell, task, plan, records, baseline);
         if (preflight != null) {
             return preflight;
         }
@@ -206,26 +209,74 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
                 failure = new Outcome(TaskState.FAILED, remote.kind().name(), entry.id() + ": " + remote.getMessage());
             }
         }
+        if (failure == null && changed) {
+            failure = healthGate(shell, task, plan, records, baseline);
+        }
         if (failure == null) {
             return new Outcome(changed ? TaskState.SUCCEEDED : TaskState.ALREADY_COMPLIANT, null, null);
         }
         return rollBack(shell, task, applied, records, failure);
     }
 
-    private Outcome preflight(SshSession shell, Claimed task, Plan plan, List<StepRecord> records) throws RemoteFailure {
+    /**
+     * With {@code waves.fioMaxDropPercent}, the host's fio-baseline check runs again after its steps: IOPS
+     * more than that percentage below the preflight measurement fail the host, which is then rolled back.
+     */
+    private Outcome healthGate(SshSession shell, Claimed task, Plan plan, List<StepRecord> records,
+            Map<Integer, CheckResult> baseline) throws RemoteFailure {
+        Integer maxDrop = plan.waves().fioMaxDropPercent();
+        int position = fioBaselinePosition(plan);
+        if (maxDrop == null || position < 0) {
+            return null;
+        }
+        Plan.Entry entry = plan.preflight().get(position);
+        long started = System.nanoTime();
+        CheckResult after = catalog.check("preflight[" + position + "]", entry.id(), entry.params()).run(shell);
+        double before = iops(baseline.get(position));
+        double now = iops(after);
+        boolean healthy = before > 0 && now >= before * (100 - maxDrop) / 100.0;
+        String detail = String.format(java.util.Locale.ROOT, "iops=%.0f after the steps, %.0f before; at most %d%% less allowed",
+                now, before, maxDrop);
+        records.add(record(task, position, "CHECK", "health:" + entry.id(), healthy ? "PASSED" : "FAILED", null, null, null,
+                detail, null, started));
+        return healthy ? null : new Outcome(TaskState.FAILED, "HEALTH_GATE", "fio after the steps: " + detail);
+    }
+
+    private static int fioBaselinePosition(Plan plan) {
+        for (int i = 0; i < plan.preflight().size(); i++) {
+            if (plan.preflight().get(i).id().equals("fio-baseline")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static double iops(CheckResult fio) {
+        return fio == null || !fio.figures().containsKey("iops") ? 0 : Double.parseDouble(fio.figures().get("iops"));
+    }
+
+    private Outcome preflight(SshSession shell, Claimed task, Plan plan, List<StepRecord> records,
+            Map<Integer, CheckResult> results) throws RemoteFailure {
         for (int i = 0; i < plan.preflight().size(); i++) {
             Plan.Entry entry = plan.preflight().get(i);
             PreflightCheck.Configured<?> check = catalog.check("preflight[" + i + "]", entry.id(), entry.params());
             long started = System.nanoTime();
             CheckResult result = check.run(shell);
+            results.put(i, result);
             records.add(record(task, i, "CHECK", entry.id(), result.status().name(), null, null, null,
                     result.message() + (result.observed() == null ? "" : " (observed " + result.observed() + ", expected "
-                            + result.expected() + ")"), null, started));
+                            + result.expected() + ")") + figures(result), null, started));
             if (result.status() == CheckResult.Status.FAILED) {
                 return new Outcome(TaskState.FAILED, "PREFLIGHT_FAILED", entry.id() + ": " + result.message());
             }
         }
         return null;
+    }
+
+    private static String figures(CheckResult result) {
+        StringBuilder text = new StringBuilder();
+        new java.util.TreeMap<>(result.figures()).forEach((name, value) -> text.append(' ').append(name).append('=').append(value));
+        return text.toString();
     }
 
     /** Undoes this host's applied steps, last first; ROLLED_BACK only if every one was restored. */

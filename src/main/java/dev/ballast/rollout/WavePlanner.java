@@ -14,7 +14,8 @@ import dev.ballast.plan.WavePolicy;
 /**
  * Splits the hosts of a rollout into waves: the canary first (a count, or one host for every distinct
  * value of the chosen labels), then waves that bring the rollout to each cumulative size. With a spread
- * label the hosts are dealt round-robin over its values, so no wave is one rack. Pure: same hosts and
+ * label the hosts are dealt round-robin over its values, so no wave is one rack; or, asked for, each
+ * wave is exactly one value (one rack per wave). Pure: same hosts and
  * policy, same waves.
  */
 final class WavePlanner {
@@ -33,6 +34,10 @@ final class WavePlanner {
         remaining.removeAll(canary);
         if (!canary.isEmpty()) {
             waves.add(canary);
+        }
+        if (policy.wavePerValue()) {
+            waves.addAll(byValue(remaining, policy.spreadLabel()).values().stream().map(ArrayList::new).toList());
+            return waves;
         }
         Deque<Candidate> order = new ArrayDeque<>(policy.spreadLabel() == null ? remaining : dealt(remaining, policy.spreadLabel()));
         int taken = canary.size();
@@ -77,10 +82,16 @@ final class WavePlanner {
         return canary;
     }
 
-    /** Round-robin over the label's values, so consecutive hosts come from different racks where possible. */
-    private static List<Candidate> dealt(List<Candidate> hosts, String label) {
+    /** The hosts grouped by the label's value, values in order of first appearance. */
+    private static Map<String, Deque<Candidate>> byValue(List<Candidate> hosts, String label) {
         Map<String, Deque<Candidate>> byValue = new LinkedHashMap<>();
         hosts.forEach(h -> byValue.computeIfAbsent(h.labels().getOrDefault(label, ""), v -> new ArrayDeque<>()).add(h));
+        return byValue;
+    }
+
+    /** Round-robin over the label's values, so consecutive hosts come from different racks where possible. */
+    private static List<Candidate> dealt(List<Candidate> hosts, String label) {
+        Map<String, Deque<Candidate>> byValue = byValue(hosts, label);
         List<Candidate> dealt = new ArrayList<>(hosts.size());
         while (dealt.size() < hosts.size()) {
             for (Deque<Candidate> queue : byValue.values()) {

@@ -42,6 +42,8 @@ final class BallastProcess implements AutoCloseable {
                 "-Dballast.lab.enabled=false",
                 "-Dballast.workers.instance-id=" + instance,
                 "-Dballast.workers.lease=4s",
+                // Fewer threads than the plan's concurrency: no single process can take every slot.
+                "-Dballast.workers.threads=4",
                 "-jar", jar.toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitReady();

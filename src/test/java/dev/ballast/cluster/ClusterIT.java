@@ -81,7 +81,7 @@ class ClusterIT {
                     params: {count: "512"}
                 waves:
                   canary: 1
-                  sizes: [30%, 100%]
+                  sizes: [100%]
                 concurrency: 12
                 """).statusCode()).isEqualTo(201);
     }
@@ -149,8 +149,9 @@ class ClusterIT {
         BallastProcess first = ballast("first");
         prepare(first, 60, Duration.ofMillis(120));
         long id = startRollout(first);
-        while (count("select count(*) from host_task where state in ('SUCCEEDED')") < 15) {
-            Thread.sleep(50);
+        while (count("select count(*) from host_task where state = 'SUCCEEDED'") < 15
+                || count("select count(*) from host_task where state = 'RUNNING'") < 3) {
+            Thread.sleep(20);
         }
         first.kill();
         long orphaned = count("select count(*) from host_task where state = 'RUNNING' and lease_owner = 'first'");

@@ -64,6 +64,8 @@ class PlanApiTest {
                   sizes: [10%, 50%]
                   approval: sometimes
                   maxInFlightPerValue: 2
+                  wavePerValue: true
+                  fioMaxDropPercent: 10
                   pauseBetweenWaves: 5 minutes
                 concurrency: 0
                 extra: 1
@@ -71,6 +73,7 @@ class PlanApiTest {
         post(bad, "").statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItems("name", "steps[0].params.device", "steps[1].step", "steps[2].params.colour",
                         "preflight[0].params.min", "waves.sizes", "waves.approval", "waves.maxInFlightPerValue",
+                        "waves.wavePerValue", "waves.fioMaxDropPercent",
                         "waves.pauseBetweenWaves", "concurrency", "extra"))
                 .body("errors.find { it.field == 'steps[0].params.device' }.line", equalTo(3));
         given().get("/api/plans/Bad_Name").then().statusCode(400);

@@ -143,6 +143,68 @@ class StagedRolloutTest {
     }
 
     @Test
+    void aPauseHoldsTheNextWaveUntilItsTimeHasCome() throws Exception {
+        fleet.hosts().forEach(h -> h.faults().clear());
+        LabFleetFixture.savePlan("""
+                name: paused
+                steps:
+                  - step: hugepages
+                    params: {count: "128"}
+                waves:
+                  canary: 1
+                  sizes: [100%]
+                  pauseBetweenWaves: 4s
+                """);
+        long id = LabFleetFixture.startRollout("paused", "rack in (r3,r4)", "apply");
+        long waited = System.nanoTime();
+        while (!"SUCCEEDED".equals(LabFleetFixture.rollout(id).getString("waves[0].state"))) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500);
+        JsonPath pausing = LabFleetFixture.rollout(id);
+        assertThat(pausing.getString("waves[1].state")).isEqualTo("RUNNING");
+        assertThat(pausing.getString("waves[1].notBefore")).isNotNull();
+        assertThat(pausing.getInt("waves[1].counts.QUEUED")).as("held by the pause").isEqualTo(19);
+        assertThat(LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "SUCCEEDED").getString("state")).isEqualTo("SUCCEEDED");
+        assertThat(Duration.ofNanos(System.nanoTime() - waited)).isGreaterThan(Duration.ofSeconds(4));
+    }
+
+    static String gatedPlan(String name, String scheduler) {
+        return """
+                name: %s
+                preflight:
+                  - check: fio-baseline
+                    params: {device: nvme0n1, runtime: "1"}
+                steps:
+                  - step: io-scheduler
+                    params: {device: nvme0n1, scheduler: %s}
+                waves:
+                  canary: 1
+                  sizes: [100%%]
+                  fioMaxDropPercent: 20
+                """.formatted(name, scheduler);
+    }
+
+    @Test
+    void theFioHealthGateRollsBackAHostWhoseIopsDropped() throws Exception {
+        fleet.hosts().forEach(h -> h.faults().clear());
+        LabFleetFixture.savePlan(gatedPlan("gated-bfq", "bfq"));
+        long id = LabFleetFixture.startRollout("gated-bfq", "rack=r5", "apply");
+        JsonPath halted = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "HALTED", "SUCCEEDED", "FAILED");
+        assertThat(halted.getString("state")).isEqualTo("HALTED");
+        JsonPath canary = given().get("/api/rollouts/" + id + "/hosts/lab-041").then().extract().jsonPath();
+        assertThat(canary.getString("task.state")).isEqualTo("ROLLED_BACK");
+        assertThat(canary.getString("task.errorKind")).isEqualTo("HEALTH_GATE");
+        assertThat(canary.getList("history.name")).contains("health:fio-baseline");
+        assertThat(fleet.host("lab-041").state().scheduler("nvme0n1")).isEqualTo("mq-deadline");
+
+        LabFleetFixture.savePlan(gatedPlan("gated-none", "none"));
+        long healthy = LabFleetFixture.startRollout("gated-none", "rack=r6", "apply");
+        assertThat(LabFleetFixture.awaitState(healthy, Duration.ofSeconds(30), "HALTED", "SUCCEEDED", "FAILED")
+                .getString("state")).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void checkModeReportsDriftWithoutChangingAnything() throws Exception {
         LabFleetFixture.savePlan(plan("sched-check", "nvme1n1", "0", "none").replace("scheduler: none", "scheduler: kyber"));
         long id = LabFleetFixture.startRollout("sched-check", "env=lab,rack in (r1,r2)", "check");
