@@ -174,10 +174,10 @@ class StagedRolloutTest {
                 name: %s
                 preflight:
                   - check: fio-baseline
-                    params: {device: nvme0n1, runtime: "1"}
+                    params: {device: nvme1n1, runtime: "1"}
                 steps:
                   - step: io-scheduler
-                    params: {device: nvme0n1, scheduler: %s}
+                    params: {device: nvme1n1, scheduler: %s}
                 waves:
                   canary: 1
                   sizes: [100%%]
@@ -196,10 +196,10 @@ class StagedRolloutTest {
         assertThat(canary.getString("task.state")).isEqualTo("ROLLED_BACK");
         assertThat(canary.getString("task.errorKind")).isEqualTo("HEALTH_GATE");
         assertThat(canary.getList("history.name")).contains("health:fio-baseline");
-        assertThat(fleet.host("lab-041").state().scheduler("nvme0n1")).isEqualTo("mq-deadline");
+        assertThat(fleet.host("lab-041").state().scheduler("nvme1n1")).isEqualTo("none");
 
-        LabFleetFixture.savePlan(gatedPlan("gated-none", "none"));
-        long healthy = LabFleetFixture.startRollout("gated-none", "rack=r6", "apply");
+        LabFleetFixture.savePlan(gatedPlan("gated-deadline", "mq-deadline"));
+        long healthy = LabFleetFixture.startRollout("gated-deadline", "rack=r6", "apply");
         assertThat(LabFleetFixture.awaitState(healthy, Duration.ofSeconds(30), "HALTED", "SUCCEEDED", "FAILED")
                 .getString("state")).isEqualTo("SUCCEEDED");
     }
