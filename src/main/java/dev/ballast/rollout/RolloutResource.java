@@ -35,6 +35,20 @@ public class RolloutResource {
     }
 
     @GET
+    public java.util.List<Rollouts.RolloutSummary> list(@QueryParam("state") String state, @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        RolloutState wanted = state == null ? null : InvalidInputException.forField("state", () -> {
+            try {
+                return RolloutState.valueOf(state);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + state + "' is not a rollout state (one of "
+                        + java.util.Arrays.toString(RolloutState.values()) + ")");
+            }
+        });
+        return rollouts.list(wanted, number("page", page, 0, 1_000_000), number("size", size, 50, 500));
+    }
+
+    @GET
     @Path("{id}")
     public RolloutView get(@PathParam("id") String id) {
         return rollouts.get(id(id));
@@ -74,8 +88,15 @@ public class RolloutResource {
     @Path("{id}/hosts")
     public Rollouts.HostPage hosts(@PathParam("id") String id, @QueryParam("state") String state,
             @QueryParam("page") String page, @QueryParam("size") String size) {
-        if (state != null && !state.matches("[A-Z_]{1,20}")) {
-            throw InvalidInputException.of("state", "'" + state + "' is not a host task state");
+        if (state != null) {
+            InvalidInputException.forField("state", () -> {
+                try {
+                    return dev.ballast.queue.TaskState.valueOf(state);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("'" + state + "' is not a host task state (one of "
+                            + java.util.Arrays.toString(dev.ballast.queue.TaskState.values()) + ")");
+                }
+            });
         }
         return rollouts.hosts(id(id), state, number("page", page, 0, 1_000_000), number("size", size, 50, 500));
     }

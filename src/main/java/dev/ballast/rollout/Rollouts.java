@@ -331,9 +331,24 @@ public class Rollouts {
 
     /** A host's task in the rollout with every record of every attempt. */
     public HostDetail host(long id, String host) {
-        HostTaskView task = hosts(id, null, 0, Integer.MAX_VALUE / 2).items().stream().filter(t -> t.host().equals(host))
-                .findFirst().orElseThrow(() -> new NotFoundException("rollout " + id + " has no host " + host));
+        get(id);
+        HostTaskView task;
         List<StepView> history = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement t = c.prepareStatement("select host_name, wave, state, attempt, error_kind, error, started_at, "
+                        + "finished_at from host_task where rollout_id = ? and host_name = ?")) {
+            t.setLong(1, id);
+            t.setString(2, host);
+            try (ResultSet r = t.executeQuery()) {
+                if (!r.next()) {
+                    throw new NotFoundException("rollout " + id + " has no host " + host);
+                }
+                task = new HostTaskView(r.getString(1), r.getInt(2), r.getString(3), r.getInt(4), r.getString(5),
+                        r.getString(6), instant(r.getTimestamp(7)), instant(r.getTimestamp(8)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading host " + host + " of rollout " + id + " failed", e);
+        }
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("select r.attempt, r.position, r.kind, r.name, r.outcome, "
                         + "cast(r.before as text), cast(r.after as text), cast(r.drift as text), r.detail, r.output, r.exit_code, "
@@ -359,6 +374,36 @@ public class Rollouts {
             return text == null ? null : json.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A rollout in the list: what ran, where, and how far it got. */
+    public record RolloutSummary(long id, String plan, int planVersion, String selector, String mode, String state,
+            int currentWave, Instant createdAt, Instant finishedAt) {
+    }
+
+    /** The newest rollouts first, optionally only those in one state. */
+    public List<RolloutSummary> list(RolloutState state, int page, int size) {
+        String filter = state == null ? "" : " where state = ?";
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select id, plan_name, plan_version, selector, mode, state, current_wave, "
+                        + "created_at, finished_at from rollout" + filter + " order by id desc limit ? offset ?")) {
+            int next = 1;
+            if (state != null) {
+                s.setString(next++, state.name());
+            }
+            s.setInt(next++, size);
+            s.setLong(next, (long) page * size);
+            List<RolloutSummary> rollouts = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rollouts.add(new RolloutSummary(r.getLong(1), r.getString(2), r.getInt(3), r.getString(4), r.getString(5),
+                            r.getString(6), r.getInt(7), instant(r.getTimestamp(8)), instant(r.getTimestamp(9))));
+                }
+            }
+            return rollouts;
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing rollouts failed", e);
         }
     }
 

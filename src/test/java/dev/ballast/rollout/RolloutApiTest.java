@@ -1,0 +1,75 @@
+package dev.ballast.rollout;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+
+/**
+ * The rollout API's answers to bad requests and to controls that do not fit the rollout's state. Workers
+ * are off, so a rollout stays exactly where the test puts it.
+ */
+@QuarkusTest
+@TestProfile(RolloutApiTest.NoWorkers.class)
+class RolloutApiTest {
+
+    public static class NoWorkers implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ballast.workers.enabled", "false");
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse create(Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).body(body).post("/api/rollouts").then();
+    }
+
+    @Test
+    void badRequestsNameTheirField() {
+        given().contentType("application/yaml").body("name: api-plan\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n"
+                .getBytes()).post("/api/plans").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("name", "api-host.lab", "address", "127.0.0.1",
+                "labels", Map.of("env", "api"))).post("/api/hosts").then().statusCode(201);
+
+        create(Map.of("selector", "env=api")).statusCode(400).body("errors[0].field", equalTo("plan"));
+        create(Map.of("plan", "Not A Name", "selector", "env=api")).statusCode(400).body("errors[0].field", equalTo("name"));
+        create(Map.of("plan", "no-such-plan", "selector", "env=api")).statusCode(404);
+        create(Map.of("plan", "api-plan", "selector", "env=(")).statusCode(400).body("errors[0].field", equalTo("selector"));
+        create(Map.of("plan", "api-plan", "selector", "env=nowhere")).statusCode(400)
+                .body("errors[0].field", equalTo("selector"));
+        create(Map.of("plan", "api-plan", "selector", "env=api", "mode", "destroy")).statusCode(400)
+                .body("errors[0].field", equalTo("mode"));
+        create(Map.of("plan", "api-plan", "planVersion", 9, "selector", "env=api")).statusCode(404);
+        given().contentType(ContentType.JSON).body("{\"plan\": 5, \"selector\": []}").post("/api/rollouts").then().statusCode(400);
+
+        given().get("/api/rollouts/abc").then().statusCode(400).body("errors[0].field", equalTo("id"));
+        given().get("/api/rollouts/999999").then().statusCode(404).contentType("application/problem+json");
+        given().get("/api/rollouts?state=SIDEWAYS").then().statusCode(400).body("errors[0].field", equalTo("state"));
+        given().get("/api/rollouts/1/hosts?state=nope").then().statusCode(400);
+    }
+
+    @Test
+    void controlsRefuseWhatTheStateDoesNotAllow() throws Exception {
+        given().contentType("application/yaml").body("name: api-plan2\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n"
+                .getBytes()).post("/api/plans").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("name", "api-host2.lab", "address", "127.0.0.1",
+                "labels", Map.of("env", "api2"))).post("/api/hosts").then().statusCode(201);
+        long id = create(Map.of("plan", "api-plan2", "selector", "env=api2")).statusCode(201).extract().jsonPath().getLong("id");
+
+        given().post("/api/rollouts/" + id + "/approve").then().statusCode(409).contentType("application/problem+json");
+        given().post("/api/rollouts/" + id + "/resume").then().statusCode(409);
+        given().post("/api/rollouts/" + id + "/pause").then().statusCode(200).body("state", equalTo("PAUSED"));
+        given().post("/api/rollouts/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+        given().post("/api/rollouts/" + id + "/resume").then().statusCode(409);
+        given().post("/api/rollouts/" + id + "/retry-failed").then().statusCode(409);
+        given().get("/api/rollouts?state=CANCELLED").then().statusCode(200).body("id", hasItem((int) id));
+    }
+}
