@@ -1,5 +1,7 @@
 package dev.ballast.inventory;
 
+import dev.ballast.api.QueryParams;
+
 import java.net.URI;
 
 import dev.ballast.problem.InvalidInputException;
@@ -32,8 +34,9 @@ public class HostResource {
     @GET
     public Inventory.Page list(@QueryParam("selector") String selector, @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        return inventory.list(Selector.parse("selector", selector), number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
-                number("size", size, 50, 1, MAX_PAGE_SIZE));
+        return inventory.list(Selector.parse("selector", selector),
+                QueryParams.number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
+                QueryParams.number("size", size, 50, 1, MAX_PAGE_SIZE));
     }
 
     @GET
@@ -81,15 +84,5 @@ public class HostResource {
             throw InvalidInputException.of("body", "is required (a host as JSON)");
         }
         return request;
-    }
-
-    static int number(String field, String raw, int fallback, int min, int max) {
-        if (raw == null || raw.isEmpty()) {
-            return fallback;
-        }
-        if (!raw.matches("\\d{1,9}") || Integer.parseInt(raw) < min || Integer.parseInt(raw) > max) {
-            throw InvalidInputException.of(field, Check.quoted(raw) + " is not a number from " + min + " to " + max);
-        }
-        return Integer.parseInt(raw);
     }
 }

@@ -2,6 +2,7 @@ package dev.ballast.rollout;
 
 import java.net.URI;
 
+import dev.ballast.api.QueryParams;
 import dev.ballast.problem.InvalidInputException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -37,15 +38,8 @@ public class RolloutResource {
     @GET
     public java.util.List<Rollouts.RolloutSummary> list(@QueryParam("state") String state, @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        RolloutState wanted = state == null ? null : InvalidInputException.forField("state", () -> {
-            try {
-                return RolloutState.valueOf(state);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + state + "' is not a rollout state (one of "
-                        + java.util.Arrays.toString(RolloutState.values()) + ")");
-            }
-        });
-        return rollouts.list(wanted, number("page", page, 0, 1_000_000), number("size", size, 50, 500));
+        return rollouts.list(QueryParams.choice("state", state, RolloutState.class),
+                QueryParams.number("page", page, 0, 0, 1_000_000), QueryParams.number("size", size, 50, 1, 500));
     }
 
     @GET
@@ -88,17 +82,9 @@ public class RolloutResource {
     @Path("{id}/hosts")
     public Rollouts.HostPage hosts(@PathParam("id") String id, @QueryParam("state") String state,
             @QueryParam("page") String page, @QueryParam("size") String size) {
-        if (state != null) {
-            InvalidInputException.forField("state", () -> {
-                try {
-                    return dev.ballast.queue.TaskState.valueOf(state);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("'" + state + "' is not a host task state (one of "
-                            + java.util.Arrays.toString(dev.ballast.queue.TaskState.values()) + ")");
-                }
-            });
-        }
-        return rollouts.hosts(id(id), state, number("page", page, 0, 1_000_000), number("size", size, 50, 500));
+        QueryParams.choice("state", state, dev.ballast.queue.TaskState.class);
+        return rollouts.hosts(id(id), state, QueryParams.number("page", page, 0, 0, 1_000_000),
+                QueryParams.number("size", size, 50, 1, 500));
     }
 
     @GET
@@ -112,15 +98,5 @@ public class RolloutResource {
             throw InvalidInputException.of("id", "'" + text + "' is not a rollout id");
         }
         return Long.parseLong(text);
-    }
-
-    private static int number(String field, String text, int fallback, int max) {
-        if (text == null) {
-            return fallback;
-        }
-        if (!text.matches("[0-9]{1,7}") || Integer.parseInt(text) > max) {
-            throw InvalidInputException.of(field, "'" + text + "' is not a number from 0 to " + max);
-        }
-        return Integer.parseInt(text);
     }
 }
