@@ -15,8 +15,10 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 /**
  * The worker pool of one Ballast process: a loop that claims tasks while threads are free, a heartbeat
@@ -128,7 +130,8 @@ public class Workers {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    /** Before the result writer's last flush (it observes later), so finished hosts are recorded. */
+    void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) ShutdownEvent event) throws InterruptedException {
         stopping = true;
         if (pool == null) {
             return;

@@ -19,8 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ballast.queue.TaskState;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 /**
  * Writes finished host tasks and their step records in batches: one transaction for many hosts, not
@@ -147,8 +149,8 @@ public class ResultWriter {
         }
     }
 
-    /** Writes what is pending before the process ends. */
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    /** Writes what is pending before the process ends, after the workers have stopped (they observe earlier). */
+    void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 900) ShutdownEvent event) throws InterruptedException {
         stopping = true;
         flusher.join(5000);
     }
