@@ -49,6 +49,7 @@ public class SshConnector {
     SshConnector(SshSettings settings) {
         this.settings = settings;
         // AES-GCM first: the JDK runs it on AES-NI, where sshj's first choice, ChaCha20-Poly1305, is pure Java.
+        config.setLoggerFactory(new CachedLoggers());
         config.setCipherFactories(GcmCiphers.AES128GCM(), GcmCiphers.AES256GCM(), BlockCiphers.AES128CTR(),
                 BlockCiphers.AES256CTR(), ChachaPolyCiphers.CHACHA_POLY_OPENSSH());
     }

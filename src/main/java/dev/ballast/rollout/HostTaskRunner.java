@@ -168,7 +168,8 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
             StepState before = null;
             try {
                 before = step.probe(shell);
-                Optional<StepState> earlier = rollbackPoints.find(task.taskId(), i);
+                // Only a later attempt can find a point an earlier one captured: the first skips the lookup.
+                Optional<StepState> earlier = task.attempt() > 1 ? rollbackPoints.find(task.taskId(), i) : Optional.empty();
                 if (step.drift(before).isEmpty()) {
                     if (earlier.isPresent()) {
                         // An earlier attempt applied this step and died before recording it.
