@@ -71,6 +71,40 @@ public class RollbackPoints {
         return find(taskId, position).orElseThrow();
     }
 
+    /** One captured point as operators see it (secrets masked). */
+    public record PointView(int position, String step, Map<String, String> params, Map<String, String> captured,
+            String state, java.time.Instant createdAt) {
+    }
+
+    /** The points of one host from one rollout, in the order the steps ran. */
+    public record RolloutPoints(long rollout, String plan, int planVersion, java.util.List<PointView> points) {
+    }
+
+    /** Every rollback point of a host, grouped by rollout, newest rollout first. */
+    public java.util.List<RolloutPoints> ofHost(String host) throws SQLException {
+        Map<Long, RolloutPoints> byRollout = new java.util.LinkedHashMap<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select p.rollout_id, r.plan_name, r.plan_version, p.position, p.step, "
+                        + "cast(p.params as text), cast(p.captured as text), p.state, p.created_at from rollback_point p "
+                        + "join rollout r on r.id = p.rollout_id where p.host_name = ? order by p.rollout_id desc, p.position")) {
+            s.setString(1, host);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    RolloutPoints group = byRollout.computeIfAbsent(r.getLong(1), id -> new RolloutPoints(id, null, 0,
+                            new java.util.ArrayList<>()));
+                    if (group.plan() == null) {
+                        group = new RolloutPoints(group.rollout(), r.getString(2), r.getInt(3), group.points());
+                        byRollout.put(group.rollout(), group);
+                    }
+                    group.points().add(new PointView(r.getInt(4), r.getString(5), read(r.getString(6)),
+                            new StepState(read(r.getString(7))).redacted().facts(), r.getString(8),
+                            r.getTimestamp(9).toInstant()));
+                }
+            }
+        }
+        return java.util.List.copyOf(byRollout.values());
+    }
+
     public void mark(long taskId, int position, State state) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("update rollback_point set state = ? where task_id = ? and position = ?")) {

@@ -95,6 +95,13 @@ class StagedRolloutTest {
             assertThat(host.getList("history.outcome")).containsExactly("PASSED", "VERIFY_FAILED", "ROLLED_BACK");
         }
         assertThat(fleet.host("lab-050").state().scheduler("nvme0n1")).isEqualTo("none");
+        JsonPath points = given().get("/api/hosts/lab-051/rollback-points").then().statusCode(200).extract().jsonPath();
+        assertThat(points.getString("find { it.rollout == " + id + " }.points[0].step")).isEqualTo("io-scheduler");
+        assertThat(points.getString("find { it.rollout == " + id + " }.points[0].state")).isEqualTo("CAPTURED");
+        assertThat(points.getString("find { it.rollout == " + id + " }.points[0].captured.scheduler")).isEqualTo("mq-deadline");
+        assertThat(given().get("/api/hosts/lab-003/rollback-points").then().statusCode(200).extract().jsonPath()
+                .getString("find { it.rollout == " + id + " }.points[0].state")).isEqualTo("ROLLED_BACK");
+        given().get("/api/hosts/no-such-host/rollback-points").then().statusCode(404);
         assertThat(given().get("/api/rollouts/" + id + "/hosts?state=ROLLED_BACK").then().statusCode(200).extract()
                 .jsonPath().getList("items.host")).containsExactlyElementsOf(FAILING);
     }
