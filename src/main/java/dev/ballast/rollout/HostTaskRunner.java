@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
-import dev.ballast.catalog.Catalog;
 import dev.ballast.catalog.CheckResult;
 import dev.ballast.catalog.Drift;
 import dev.ballast.catalog.PreflightCheck;
@@ -48,7 +47,6 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
     private static final Logger LOG = Logger.getLogger(HostTaskRunner.class);
 
     private final RolloutPlans plans;
-    private final Catalog catalog;
     private final Inventory inventory;
     private final HostConnections connections;
     private final RollbackPoints rollbackPoints;
@@ -59,10 +57,9 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
         return thread;
     });
 
-    HostTaskRunner(RolloutPlans plans, Catalog catalog, Inventory inventory, HostConnections connections,
+    HostTaskRunner(RolloutPlans plans, Inventory inventory, HostConnections connections,
             RollbackPoints rollbackPoints, ResultWriter writer) {
         this.plans = plans;
-        this.catalog = catalog;
         this.inventory = inventory;
         this.connections = connections;
         this.rollbackPoints = rollbackPoints;
@@ -98,8 +95,8 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
                         shell.close();
                     }, rollout.plan().hostTimeoutSeconds(), TimeUnit.SECONDS);
                     try {
-                        Outcome outcome = rollout.mode() == Mode.CHECK ? check(shell, task, rollout.plan(), records)
-                                : apply(shell, task, rollout.plan(), records);
+                        Outcome outcome = rollout.mode() == Mode.CHECK ? check(shell, task, rollout, records)
+                                : apply(shell, task, rollout, records);
                         state = outcome.state();
                         errorKind = overran.get() ? RemoteFailure.Kind.TIMEOUT.name() : outcome.errorKind();
                         error = overran.get() ? "the host took longer than the plan's hostTimeout of "
@@ -132,11 +129,13 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
     private record Outcome(TaskState state, String errorKind, String error) {
     }
 
-    private Outcome check(SshSession shell, Claimed task, Plan plan, List<StepRecord> records) throws RemoteFailure {
+    private Outcome check(SshSession shell, Claimed task, RolloutPlans.RolloutPlan rollout, List<StepRecord> records)
+            throws RemoteFailure {
+        Plan plan = rollout.plan();
         boolean drifted = false;
         for (int i = 0; i < plan.steps().size(); i++) {
             Plan.Entry entry = plan.steps().get(i);
-            TuningStep.Configured<?> step = catalog.step("steps[" + i + "]", entry.id(), entry.params());
+            TuningStep.Configured<?> step = rollout.steps().get(i);
             long started = System.nanoTime();
             try {
                 StepState current = step.probe(shell);
@@ -152,9 +151,11 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
         return new Outcome(drifted ? TaskState.DRIFTED : TaskState.COMPLIANT, null, null);
     }
 
-    private Outcome apply(SshSession shell, Claimed task, Plan plan, List<StepRecord> records) throws RemoteFailure, SQLException {
+    private Outcome apply(SshSession shell, Claimed task, RolloutPlans.RolloutPlan rollout, List<StepRecord> records)
+            throws RemoteFailure, SQLException {
+        Plan plan = rollout.plan();
         Map<Integer, CheckResult> baseline = new HashMap<>();
-        Outcome preflight = preflight(shell, task, plan, records, baseline);
+        Outcome preflight = preflight(shell, task, rollout, records, baseline);
         if (preflight != null) {
             return preflight;
         }
@@ -163,7 +164,7 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
         Outcome failure = null;
         for (int i = 0; i < plan.steps().size() && failure == null; i++) {
             Plan.Entry entry = plan.steps().get(i);
-            TuningStep.Configured<?> step = catalog.step("steps[" + i + "]", entry.id(), entry.params());
+            TuningStep.Configured<?> step = rollout.steps().get(i);
             long started = System.nanoTime();
             StepState before = null;
             try {
@@ -211,7 +212,7 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
             }
         }
         if (failure == null && changed) {
-            failure = healthGate(shell, task, plan, records, baseline);
+            failure = healthGate(shell, task, rollout, records, baseline);
         }
         if (failure == null) {
             return new Outcome(changed ? TaskState.SUCCEEDED : TaskState.ALREADY_COMPLIANT, null, null);
@@ -223,8 +224,9 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
      * With {@code waves.fioMaxDropPercent}, the host's fio-baseline check runs again after its steps: IOPS
      * more than that percentage below the preflight measurement fail the host, which is then rolled back.
      */
-    private Outcome healthGate(SshSession shell, Claimed task, Plan plan, List<StepRecord> records,
+    private Outcome healthGate(SshSession shell, Claimed task, RolloutPlans.RolloutPlan rollout, List<StepRecord> records,
             Map<Integer, CheckResult> baseline) throws RemoteFailure {
+        Plan plan = rollout.plan();
         Integer maxDrop = plan.waves().fioMaxDropPercent();
         int position = fioBaselinePosition(plan);
         if (maxDrop == null || position < 0) {
@@ -232,7 +234,7 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
         }
         Plan.Entry entry = plan.preflight().get(position);
         long started = System.nanoTime();
-        CheckResult after = catalog.check("preflight[" + position + "]", entry.id(), entry.params()).run(shell);
+        CheckResult after = rollout.checks().get(position).run(shell);
         double before = iops(baseline.get(position));
         double now = iops(after);
         boolean healthy = before > 0 && now >= before * (100 - maxDrop) / 100.0;
@@ -256,11 +258,12 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
         return fio == null || !fio.figures().containsKey("iops") ? 0 : Double.parseDouble(fio.figures().get("iops"));
     }
 
-    private Outcome preflight(SshSession shell, Claimed task, Plan plan, List<StepRecord> records,
+    private Outcome preflight(SshSession shell, Claimed task, RolloutPlans.RolloutPlan rollout, List<StepRecord> records,
             Map<Integer, CheckResult> results) throws RemoteFailure {
+        Plan plan = rollout.plan();
         for (int i = 0; i < plan.preflight().size(); i++) {
             Plan.Entry entry = plan.preflight().get(i);
-            PreflightCheck.Configured<?> check = catalog.check("preflight[" + i + "]", entry.id(), entry.params());
+            PreflightCheck.Configured<?> check = rollout.checks().get(i);
             long started = System.nanoTime();
             CheckResult result = check.run(shell);
             results.put(i, result);

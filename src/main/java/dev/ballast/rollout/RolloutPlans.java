@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,6 +13,9 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ballast.catalog.Catalog;
+import dev.ballast.catalog.PreflightCheck;
+import dev.ballast.catalog.TuningStep;
 import dev.ballast.plan.Plan;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,16 +23,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class RolloutPlans {
 
-    record RolloutPlan(Plan plan, Mode mode) {
+    /** The plan with its steps and checks bound to their parameters once, not once per host. */
+    record RolloutPlan(Plan plan, Mode mode, List<TuningStep.Configured<?>> steps, List<PreflightCheck.Configured<?>> checks) {
     }
 
     private final DataSource db;
     private final ObjectMapper json;
+    private final Catalog catalog;
     private final Map<Long, RolloutPlan> cache = new ConcurrentHashMap<>();
 
-    RolloutPlans(DataSource db, ObjectMapper json) {
+    RolloutPlans(DataSource db, ObjectMapper json, Catalog catalog) {
         this.db = db;
         this.json = json;
+        this.catalog = catalog;
     }
 
     RolloutPlan of(long rollout) throws SQLException {
@@ -40,7 +48,17 @@ class RolloutPlans {
             s.setLong(1, rollout);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                RolloutPlan loaded = new RolloutPlan(json.readValue(r.getString(1), Plan.class), Mode.valueOf(r.getString(2)));
+                Plan plan = json.readValue(r.getString(1), Plan.class);
+                List<TuningStep.Configured<?>> steps = new ArrayList<>();
+                for (int i = 0; i < plan.steps().size(); i++) {
+                    steps.add(catalog.step("steps[" + i + "]", plan.steps().get(i).id(), plan.steps().get(i).params()));
+                }
+                List<PreflightCheck.Configured<?>> checks = new ArrayList<>();
+                for (int i = 0; i < plan.preflight().size(); i++) {
+                    checks.add(catalog.check("preflight[" + i + "]", plan.preflight().get(i).id(),
+                            plan.preflight().get(i).params()));
+                }
+                RolloutPlan loaded = new RolloutPlan(plan, Mode.valueOf(r.getString(2)), List.copyOf(steps), List.copyOf(checks));
                 cache.put(rollout, loaded);
                 return loaded;
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
