@@ -2,6 +2,7 @@ package dev.ballast.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,13 +95,14 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
 
     @Override
     public StepState probe(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
-        String count = HostFiles.read(shell, p.size().knob());
+        Map<RemotePath, String> files = HostFiles.readAll(shell, List.of(p.size().knob(), p.persistFile()));
+        String count = files.get(p.size().knob());
         if (count == null) {
             throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the kernel offers no " + p.size().text + " huge pages");
         }
         return StepState.builder()
                 .put("pages", count.strip())
-                .put("persist", HostFiles.read(shell, p.persistFile()))
+                .put("persist", files.get(p.persistFile()))
                 .build();
     }
 

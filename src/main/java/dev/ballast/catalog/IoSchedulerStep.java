@@ -3,6 +3,7 @@ package dev.ballast.catalog;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import dev.ballast.remote.Command;
@@ -80,7 +81,12 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
     /** Facts: the active scheduler, the ones the kernel offers, the disk's WWID and Ballast's rule file. */
     @Override
     public StepState probe(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
-        String line = HostFiles.read(shell, p.device().sysfs("queue/scheduler"));
+        // NVMe namespaces carry the WWID themselves, SCSI disks on their device: read both, with the rest.
+        RemotePath schedulerFile = p.device().sysfs("queue/scheduler");
+        RemotePath ownWwid = p.device().sysfs("wwid");
+        RemotePath deviceWwid = p.device().sysfs("device/wwid");
+        Map<RemotePath, String> files = HostFiles.readAll(shell, List.of(schedulerFile, ownWwid, deviceWwid, p.rule()));
+        String line = files.get(schedulerFile);
         if (line == null) {
             throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the host has no block device " + p.device().name());
         }
@@ -94,19 +100,13 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
                 offered.add(token);
             }
         }
+        String wwid = files.get(ownWwid) != null ? files.get(ownWwid) : files.get(deviceWwid);
         return StepState.builder()
                 .put("scheduler", active)
                 .put("available", String.join(" ", offered))
-                .put("wwid", wwid(shell, p.device()))
-                .put("rule", HostFiles.read(shell, p.rule()))
+                .put("wwid", wwid == null ? null : wwid.strip())
+                .put("rule", files.get(p.rule()))
                 .build();
-    }
-
-    /** NVMe namespaces carry the WWID themselves, SCSI disks on their device. */
-    private static String wwid(RemoteShell shell, BlockDevice device) throws RemoteFailure {
-        String own = HostFiles.read(shell, device.sysfs("wwid"));
-        String wwid = own != null ? own : HostFiles.read(shell, device.sysfs("device/wwid"));
-        return wwid == null ? null : wwid.strip();
     }
 
     @Override

@@ -16,6 +16,7 @@ final class LabPrograms {
         List<String> args = argv.subList(1, argv.size());
         return switch (program) {
             case "cat" -> cat(host, args);
+            case "tail" -> tail(host, args);
             case "tee" -> tee(host, args, stdin);
             case "rm" -> rm(host, args);
             case "uname" -> expect(args, List.of("-r"), () -> Exec.ok(host.hardware.kernelRelease + "\n"));
@@ -40,6 +41,25 @@ final class LabPrograms {
         String path = operand(args, "cat");
         String text = host.filesAt(path).read(path);
         return text == null ? Exec.fail(1, "cat: " + path + ": No such file or directory\n") : Exec.ok(text);
+    }
+
+    /** {@code tail -v -n +1 -- PATH...} as GNU tail prints it: a header per file it opened, the others on stderr. */
+    private static Exec tail(HostState host, List<String> args) {
+        if (args.size() < 5 || !args.subList(0, 4).equals(List.of("-v", "-n", "+1", "--"))
+                || !args.stream().skip(4).allMatch(path -> path.startsWith("/"))) {
+            throw new LabSurprise("tail " + args);
+        }
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        for (String path : args.subList(4, args.size())) {
+            String text = host.filesAt(path).read(path);
+            if (text == null) {
+                err.append("tail: cannot open '").append(path).append("' for reading: No such file or directory\n");
+            } else {
+                out.append(out.isEmpty() ? "" : "\n").append("==> ").append(path).append(" <==\n").append(text);
+            }
+        }
+        return err.isEmpty() ? Exec.ok(out.toString()) : new Exec(1, out.toString(), err.toString());
     }
 
     private static Exec tee(HostState host, List<String> args, String stdin) {

@@ -17,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import com.hierynomus.sshj.transport.cipher.BlockCiphers;
 import com.hierynomus.sshj.transport.cipher.ChachaPolyCiphers;
-import com.hierynomus.sshj.transport.cipher.GcmCiphers;
 
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
@@ -34,6 +33,8 @@ import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
 @ApplicationScoped
 public class SshConnector {
 
+    static final int LOCAL_MAX_PACKET = 8 * 1024;
+
     private final SshSettings settings;
     private final DefaultConfig config = new DefaultConfig();
     private final NoDelaySocketFactory sockets = new NoDelaySocketFactory();
@@ -48,9 +49,9 @@ public class SshConnector {
 
     SshConnector(SshSettings settings) {
         this.settings = settings;
-        // AES-GCM first: the JDK runs it on AES-NI, where sshj's first choice, ChaCha20-Poly1305, is pure Java.
+        // AES-GCM first, from the JDK (see JdkAesGcm): sshj's first choice, ChaCha20-Poly1305, is pure Java.
         config.setLoggerFactory(new CachedLoggers());
-        config.setCipherFactories(GcmCiphers.AES128GCM(), GcmCiphers.AES256GCM(), BlockCiphers.AES128CTR(),
+        config.setCipherFactories(JdkAesGcm.aes128(), JdkAesGcm.aes256(), BlockCiphers.AES128CTR(),
                 BlockCiphers.AES256CTR(), ChachaPolyCiphers.CHACHA_POLY_OPENSSH());
     }
 
@@ -62,6 +63,9 @@ public class SshConnector {
         client.setConnectTimeout(connectMillis);
         client.getTransport().setTimeoutMs(connectMillis);
         client.getConnection().setTimeoutMs(connectMillis);
+        // sshj gives every channel's stdout and stderr a buffer of this size up front; its 32 KiB default
+        // made those buffers most of the memory a command costs. Larger outputs still arrive, in more packets.
+        client.getConnection().setMaxPacketSize(LOCAL_MAX_PACKET);
         HostKeyCheck hostKey = new HostKeyCheck(target.pinned(), target.trustOnFirstUse());
         client.addHostKeyVerifier(hostKey);
         // sshj reads the server's greeting without any timeout: a host that accepts the TCP connection

@@ -26,11 +26,13 @@ import jakarta.inject.Inject;
 class RolloutBenchmark {
 
     static final int HOSTS = Integer.getInteger("bench.hosts", 1000);
+    /** Rollouts over the whole fleet before the measured one: on two cores C2 needs ~20,000 hosts to settle. */
+    static final int WARMUPS = Integer.getInteger("bench.warmups", 20);
 
     public static class Settings implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("ballast.workers.threads", "200", "quarkus.datasource.jdbc.max-size", "40",
+            return Map.of("ballast.workers.threads", System.getProperty("bench.threads", "100"), "quarkus.datasource.jdbc.max-size", "40",
                     "quarkus.log.category.\"dev.ballast\".level", "WARN");
         }
     }
@@ -74,15 +76,22 @@ class RolloutBenchmark {
                     waves: {canary: 1, sizes: [100%]}
                     concurrency: 1000
                     """.getBytes()).post("/api/plans").then().statusCode(201);
-            await(start("bench-warmup", "env=lab"));
-            await(start("bench-warmup-2", "env=lab"));
-
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            StringBuilder warmups = new StringBuilder();
+            for (int i = 0; i < WARMUPS; i++) {
+                long cpu = os.getProcessCpuTime();
+                long compiler = compilerThreadsCpuMillis();
+                await(start(i % 2 == 0 ? "bench-warmup" : "bench-warmup-2", "env=lab"));
+                warmups.append(String.format(" %.1f/%.1f", (os.getProcessCpuTime() - cpu) / 1e6 / HOSTS,
+                        (compilerThreadsCpuMillis() - compiler) / (double) HOSTS));
+            }
+
             System.gc();
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
             Map<String, Long> threadsBefore = cpuByThreadGroup();
             long cpuBefore = os.getProcessCpuTime();
+            long[] userSysBefore = userSysMillis();
             long gcBefore = gcMillis();
             long compilerBefore = compilerThreadsCpuMillis();
             long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
@@ -93,6 +102,7 @@ class RolloutBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             double cpuMillis = (os.getProcessCpuTime() - cpuBefore) / 1e6;
             double compilerMillis = compilerThreadsCpuMillis() - compilerBefore;
+            long[] userSys = userSysMillis();
             long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                     .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             long rows = rows(id);
@@ -109,6 +119,9 @@ class RolloutBenchmark {
                     ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount() - classesBefore,
                     (gcMillis() - gcBefore) / (double) HOSTS,
                     (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore) / (double) HOSTS);
+            System.out.printf("%nBENCHMARK warm-up rollouts, client CPU ms/host / of it the JIT compiler's:%s%n", warmups);
+            System.out.printf("%nBENCHMARK process CPU in user mode %.2f ms/host, in the kernel %.2f ms/host%n",
+                    (userSys[0] - userSysBefore[0]) / (double) HOSTS, (userSys[1] - userSysBefore[1]) / (double) HOSTS);
             System.out.printf("%nBENCHMARK live threads' CPU ms/host (the rest is JIT, GC and finished sshj readers):%s%n", groups);
             System.out.printf("%nBENCHMARK rollout of io-scheduler to %d lab hosts: %s %s%n", HOSTS, state, totals);
             System.out.printf("BENCHMARK wall %.2f s, %.0f hosts/s, client CPU %.2f ms/host (%.2f ms/host without the JIT "
@@ -148,6 +161,13 @@ class RolloutBenchmark {
             }
         }
         return ticks * 10; // USER_HZ is 100 on Linux
+    }
+
+    /** The process's CPU in user mode and in the kernel (sockets, thread wake-ups), from /proc. */
+    private static long[] userSysMillis() throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]) * 10, Long.parseLong(fields[12]) * 10};
     }
 
     private static long gcMillis() {
