@@ -21,6 +21,10 @@ import dev.ballast.problem.InvalidInputException;
 import dev.ballast.problem.NotFoundException;
 import dev.ballast.problem.PayloadTooLargeException;
 import dev.ballast.remote.RemoteFailure;
+import io.quarkus.security.AuthenticationCompletionException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -78,6 +82,25 @@ public class ProblemMapper {
     public Response refused(StepRefusal e) {
         String slug = "step-" + e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         return answer(Problem.of(409, slug, "Step refused: " + e.kind(), e.getMessage()));
+    }
+
+    /** No credentials, or an unknown, revoked or expired one. */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
+            AuthenticationCompletionException.class})
+    public Response unauthenticated(RuntimeException e) {
+        String detail = e instanceof AuthenticationFailedException && e.getMessage() != null ? e.getMessage()
+                : "log in, or send an API token as 'Authorization: Bearer TOKEN'";
+        return Response.fromResponse(answer(Problem.of(401, "unauthenticated", "Unauthenticated", detail)))
+                .header("WWW-Authenticate", "Bearer realm=\"ballast\"").build();
+    }
+
+    /** Authenticated, but the caller's role does not allow this (or a UI change came without its CSRF token). */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        String detail = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage()
+                : "the caller's role does not allow this: viewers read, operators run rollouts, sweeps and rollbacks, "
+                        + "admins manage inventory, keys, users and tokens";
+        return answer(Problem.of(403, "forbidden", "Forbidden", detail));
     }
 
     /** Replaces Quarkus' own mapper for this type, whose answer is not a problem. */

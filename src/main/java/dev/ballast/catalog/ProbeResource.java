@@ -8,6 +8,8 @@ import dev.ballast.problem.InvalidInputException;
 import dev.ballast.remote.HostConnections;
 import dev.ballast.remote.RemoteFailure;
 import dev.ballast.remote.SshSession;
+import dev.ballast.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -37,6 +39,7 @@ public class ProbeResource {
     public record CheckProbe(String host, String check, CheckResult result) {
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     public Object probe(@PathParam("name") String name, ProbeRequest request) throws RemoteFailure, StepRefusal {
         HostName host = HostName.parse("name", name);

@@ -2,6 +2,8 @@ package dev.ballast.identity;
 
 import java.util.List;
 
+import dev.ballast.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -38,6 +40,7 @@ public class IdentityResource {
         return identities.get(IdentityName.parse("name", name));
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @POST
     public Response generate(GenerateRequest request) {
         IdentityName name = IdentityName.parse("name", request == null ? null : request.name());

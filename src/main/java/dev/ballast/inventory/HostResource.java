@@ -5,6 +5,8 @@ import dev.ballast.api.QueryParams;
 import java.net.URI;
 
 import dev.ballast.problem.InvalidInputException;
+import dev.ballast.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,18 +47,21 @@ public class HostResource {
         return inventory.get(HostName.parse("name", name));
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @POST
     public Response create(HostRequest request) {
         HostView created = inventory.create(required(request).toSpec());
         return Response.created(URI.create("/api/hosts/" + created.name())).entity(created).build();
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @PUT
     @Path("{name}")
     public HostView replace(@PathParam("name") String name, HostRequest request) {
         return inventory.replace(HostName.parse("name", name), required(request).toSpec());
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @DELETE
     @Path("{name}")
     public Response delete(@PathParam("name") String name) {
@@ -69,6 +74,7 @@ public class HostResource {
     }
 
     /** Accepts the key a quarantined host presented, pinning it and ending the quarantine (admin, audited). */
+    @RolesAllowed(Role.ADMIN_NAME)
     @POST
     @Path("{name}/host-key/accept")
     public HostView acceptHostKey(@PathParam("name") String name, AcceptKeyRequest request) {

@@ -1,6 +1,8 @@
 package dev.ballast.inventory;
 
 import dev.ballast.problem.InvalidInputException;
+import dev.ballast.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,6 +20,7 @@ public class InventoryImportResource {
         this.inventory = inventory;
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @POST
     @Consumes({ MediaType.TEXT_PLAIN, "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
             "text/x-ini", MediaType.APPLICATION_OCTET_STREAM })

@@ -4,6 +4,9 @@ import java.net.URI;
 import java.util.List;
 
 import dev.ballast.problem.InvalidInputException;
+import dev.ballast.audit.AuditLog;
+import dev.ballast.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -20,9 +23,11 @@ import jakarta.ws.rs.core.Response;
 public class PlanResource {
 
     private final Plans plans;
+    private final AuditLog audit;
 
-    PlanResource(Plans plans) {
+    PlanResource(Plans plans, AuditLog audit) {
         this.plans = plans;
+        this.audit = audit;
     }
 
     public record PlanSummary(String name, int version, String description, int steps, java.time.Instant createdAt) {
@@ -35,6 +40,7 @@ public class PlanResource {
     }
 
     /** Saves a new version; {@code ?dryRun=true} only validates. 201 for a new version, 200 when unchanged. */
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Consumes({ MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN })
     public Response save(@QueryParam("dryRun") String dryRun, String body) {
@@ -47,7 +53,7 @@ public class PlanResource {
         if (dryRun != null && !dryRun.equals("false")) {
             throw InvalidInputException.of("dryRun", "'" + dryRun + "' is not true or false");
         }
-        Plans.Saved saved = plans.save(body, "unauthenticated");
+        Plans.Saved saved = plans.save(body, audit.actor());
         StoredPlan stored = saved.plan();
         return (saved.created() ? Response.created(URI.create("/api/plans/" + stored.name() + "/versions/" + stored.version()))
                 : Response.ok()).entity(stored).build();

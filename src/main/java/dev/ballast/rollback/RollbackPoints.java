@@ -105,6 +105,28 @@ public class RollbackPoints {
         return java.util.List.copyOf(byRollout.values());
     }
 
+    /** A point still to be restored, with the task and position that identify it. */
+    public record Captured(long taskId, int position, String step, StepState captured) {
+    }
+
+    /** The points a rollout captured on a host and nobody has restored yet, the last applied first. */
+    public java.util.List<Captured> unrestored(long rollout, String host) throws SQLException {
+        java.util.List<Captured> points = new java.util.ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select task_id, position, step, cast(captured as text) "
+                        + "from rollback_point where rollout_id = ? and host_name = ? and state <> 'ROLLED_BACK' "
+                        + "order by position desc")) {
+            s.setLong(1, rollout);
+            s.setString(2, host);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    points.add(new Captured(r.getLong(1), r.getInt(2), r.getString(3), new StepState(read(r.getString(4)))));
+                }
+            }
+        }
+        return points;
+    }
+
     public void mark(long taskId, int position, State state) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("update rollback_point set state = ? where task_id = ? and position = ?")) {

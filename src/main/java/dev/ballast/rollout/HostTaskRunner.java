@@ -80,9 +80,10 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
         String error = null;
         try {
             RolloutPlans.RolloutPlan rollout = plans.of(task.rolloutId());
-            // Maintenance or a quarantine may have begun after the rollout was planned.
+            // Maintenance or a quarantine may have begun after the rollout was planned. A rollback an operator
+            // asked for runs in maintenance too: that is when hosts get repaired.
             Inventory.HostTarget host = inventory.target(new HostName(task.host()));
-            if (host.maintenance() || host.quarantine() != null) {
+            if (host.maintenance() && rollout.mode() != Mode.ROLLBACK || host.quarantine() != null) {
                 state = TaskState.SKIPPED;
                 error = host.maintenance() ? "in maintenance" : "quarantined: its host key changed";
             } else {
@@ -95,8 +96,11 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
                         shell.close();
                     }, rollout.plan().hostTimeoutSeconds(), TimeUnit.SECONDS);
                     try {
-                        Outcome outcome = rollout.mode() == Mode.CHECK ? check(shell, task, rollout, records)
-                                : apply(shell, task, rollout, records);
+                        Outcome outcome = switch (rollout.mode()) {
+                            case CHECK -> check(shell, task, rollout, records);
+                            case APPLY -> apply(shell, task, rollout, records);
+                            case ROLLBACK -> restore(shell, task, rollout, records);
+                        };
                         state = outcome.state();
                         errorKind = overran.get() ? RemoteFailure.Kind.TIMEOUT.name() : outcome.errorKind();
                         error = overran.get() ? "the host took longer than the plan's hostTimeout of "
@@ -281,6 +285,43 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
         StringBuilder text = new StringBuilder();
         new java.util.TreeMap<>(result.figures()).forEach((name, value) -> text.append(' ').append(name).append('=').append(value));
         return text.toString();
+    }
+
+    /**
+     * A host's rollback from the web: restores the points another rollout captured on it, last applied
+     * first, each verified against the captured state. The first step that refuses (a thin pool that now
+     * holds volumes) or fails stops it, so what lies beneath stays as that step expects.
+     */
+    private Outcome restore(SshSession shell, Claimed task, RolloutPlans.RolloutPlan rollout, List<StepRecord> records)
+            throws SQLException {
+        for (RollbackPoints.Captured point : rollbackPoints.unrestored(rollout.rollsBack(), task.host())) {
+            TuningStep.Configured<?> step = rollout.steps().get(point.position());
+            long started = System.nanoTime();
+            try {
+                step.rollback(shell, point.captured());
+                StepState now = step.probe(shell);
+                boolean restored = now.equals(point.captured());
+                rollbackPoints.mark(point.taskId(), point.position(), restored ? RollbackPoints.State.ROLLED_BACK
+                        : RollbackPoints.State.ROLLBACK_FAILED);
+                records.add(record(task, point.position(), "ROLLBACK", point.step(), restored ? "ROLLED_BACK" : "ROLLBACK_MISMATCH",
+                        point.captured(), now, null, restored ? null : "the state after rollback differs from the captured one",
+                        null, started));
+                if (!restored) {
+                    return new Outcome(TaskState.FAILED, "ROLLBACK_MISMATCH", point.step()
+                            + ": the state after rollback differs from the captured one");
+                }
+            } catch (StepRefusal refusal) {
+                records.add(record(task, point.position(), "ROLLBACK", point.step(), "REFUSED_" + refusal.kind(), point.captured(),
+                        null, null, refusal.getMessage(), null, started));
+                return new Outcome(TaskState.FAILED, "REFUSED_" + refusal.kind(), point.step() + ": " + refusal.getMessage());
+            } catch (RemoteFailure failure) {
+                rollbackPoints.mark(point.taskId(), point.position(), RollbackPoints.State.ROLLBACK_FAILED);
+                records.add(record(task, point.position(), "ROLLBACK", point.step(), "ROLLBACK_FAILED", point.captured(), null,
+                        null, failure.getMessage(), failure.result(), started));
+                return new Outcome(TaskState.FAILED, failure.kind().name(), point.step() + ": " + failure.getMessage());
+            }
+        }
+        return new Outcome(TaskState.SUCCEEDED, null, null);
     }
 
     /** Undoes this host's applied steps, last first; ROLLED_BACK only if every one was restored. */

@@ -1,8 +1,11 @@
 package dev.ballast.rollout;
 
-/** What a rollout does on each host: apply the plan, or only probe and report drift. */
+/**
+ * What a rollout does on each host: apply the plan, only probe and report drift, or restore the rollback
+ * points another rollout captured there (made by {@code POST /api/hosts/{name}/rollback}, never by a plan).
+ */
 public enum Mode {
-    APPLY, CHECK;
+    APPLY, CHECK, ROLLBACK;
 
     static Mode parse(String text) {
         if (text == null || text.equals("apply")) {

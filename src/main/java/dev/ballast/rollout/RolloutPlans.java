@@ -24,7 +24,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 class RolloutPlans {
 
     /** The plan with its steps and checks bound to their parameters once, not once per host. */
-    record RolloutPlan(Plan plan, Mode mode, List<TuningStep.Configured<?>> steps, List<PreflightCheck.Configured<?>> checks) {
+    record RolloutPlan(Plan plan, Mode mode, List<TuningStep.Configured<?>> steps, List<PreflightCheck.Configured<?>> checks,
+            Long rollsBack) {
     }
 
     private final DataSource db;
@@ -44,7 +45,7 @@ class RolloutPlans {
             return known;
         }
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select cast(plan as text), mode from rollout where id = ?")) {
+                PreparedStatement s = c.prepareStatement("select cast(plan as text), mode, rolls_back from rollout where id = ?")) {
             s.setLong(1, rollout);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
@@ -58,7 +59,9 @@ class RolloutPlans {
                     checks.add(catalog.check("preflight[" + i + "]", plan.preflight().get(i).id(),
                             plan.preflight().get(i).params()));
                 }
-                RolloutPlan loaded = new RolloutPlan(plan, Mode.valueOf(r.getString(2)), List.copyOf(steps), List.copyOf(checks));
+                long rollsBack = r.getLong(3);
+                RolloutPlan loaded = new RolloutPlan(plan, Mode.valueOf(r.getString(2)), List.copyOf(steps), List.copyOf(checks),
+                        r.wasNull() ? null : rollsBack);
                 cache.put(rollout, loaded);
                 return loaded;
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -4,6 +4,9 @@ import java.net.URI;
 
 import dev.ballast.api.QueryParams;
 import dev.ballast.problem.InvalidInputException;
+import dev.ballast.audit.AuditLog;
+import dev.ballast.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,23 +18,25 @@ import jakarta.ws.rs.core.Response;
 @Path("/api/rollouts")
 public class RolloutResource {
 
-    private static final String ACTOR = "unauthenticated";
     private final Rollouts rollouts;
+    private final AuditLog audit;
 
-    RolloutResource(Rollouts rollouts) {
+    RolloutResource(Rollouts rollouts, AuditLog audit) {
         this.rollouts = rollouts;
+        this.audit = audit;
     }
 
     /** The plan by name (its latest version unless one is given), the hosts by selector, apply or check. */
     public record CreateRequest(String plan, Integer planVersion, String selector, String mode) {
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     public Response create(CreateRequest request) {
         if (request == null) {
             throw InvalidInputException.of("body", "is required: {\"plan\": ..., \"selector\": ..., \"mode\": \"apply\"}");
         }
-        RolloutView created = rollouts.create(request.plan(), request.planVersion(), request.selector(), request.mode(), ACTOR);
+        RolloutView created = rollouts.create(request.plan(), request.planVersion(), request.selector(), request.mode(), audit.actor());
         return Response.created(URI.create("/api/rollouts/" + created.id())).entity(created).build();
     }
 
@@ -48,34 +53,39 @@ public class RolloutResource {
         return rollouts.get(id(id));
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/approve")
     public RolloutView approve(@PathParam("id") String id) {
-        return rollouts.approve(id(id), ACTOR);
+        return rollouts.approve(id(id), audit.actor());
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/pause")
     public RolloutView pause(@PathParam("id") String id) {
-        return rollouts.pause(id(id), ACTOR);
+        return rollouts.pause(id(id), audit.actor());
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/resume")
     public RolloutView resume(@PathParam("id") String id) {
-        return rollouts.resume(id(id), ACTOR);
+        return rollouts.resume(id(id), audit.actor());
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/cancel")
     public RolloutView cancel(@PathParam("id") String id) {
-        return rollouts.cancel(id(id), ACTOR);
+        return rollouts.cancel(id(id), audit.actor());
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/retry-failed")
     public RolloutView retryFailed(@PathParam("id") String id) {
-        return rollouts.retryFailed(id(id), ACTOR);
+        return rollouts.retryFailed(id(id), audit.actor());
     }
 
     @GET

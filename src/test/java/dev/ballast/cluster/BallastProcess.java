@@ -17,6 +17,9 @@ final class BallastProcess implements AutoCloseable {
 
     static final String MASTER_KEY = "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=";
 
+    /** The admin token every process is started with (ballast.security.bootstrap-token). */
+    static final String ADMIN_TOKEN = "cluster-test-bootstrap-token-0123456789abcdef";
+
     private final Process process;
     final int port;
     final String instance;
@@ -41,6 +44,7 @@ final class BallastProcess implements AutoCloseable {
                 "-Dballast.data-dir=" + dir,
                 "-Dballast.lab.enabled=false",
                 "-Dballast.workers.instance-id=" + instance,
+                "-Dballast.security.bootstrap-token=" + ADMIN_TOKEN,
                 "-Dballast.workers.lease=4s",
                 // Fewer threads than the plan's concurrency: no single process can take every slot.
                 "-Dballast.workers.threads=4",
@@ -69,12 +73,12 @@ final class BallastProcess implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", contentType).header("Authorization", "Bearer " + ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
