@@ -49,6 +49,11 @@ public final class HostState {
         return disks.get(device).active;
     }
 
+    /** Sets the 2 MiB huge pages reserved, as drift made by someone else would. */
+    public synchronized void setHugepages2m(long pages) {
+        hugepages.reserveDefault(pages);
+    }
+
     public synchronized long hugepages2m() {
         return hugepages.reservedDefault();
     }

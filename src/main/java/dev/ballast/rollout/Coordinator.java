@@ -75,11 +75,13 @@ class Coordinator {
 
     /** Closes the rollout's finished waves and decides what comes next, in one transaction. */
     void advance(long rollout) throws SQLException {
-        WavePolicy policy = plans.of(rollout).plan().waves();
+        RolloutPlans.RolloutPlan plan = plans.of(rollout);
+        // Approvals and pauses guard changes: a check rollout (a sweep) changes nothing and runs straight through.
+        boolean changes = plan.mode() != Mode.CHECK;
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                advance(c, rollout, policy);
+                advance(c, rollout, plan.plan().waves(), changes);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -88,7 +90,7 @@ class Coordinator {
         }
     }
 
-    private void advance(Connection c, long rollout, WavePolicy policy) throws SQLException {
+    private void advance(Connection c, long rollout, WavePolicy policy, boolean changes) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select state from rollout where id = ? for update skip locked")) {
             s.setLong(1, rollout);
             try (ResultSet r = s.executeQuery()) {
@@ -119,11 +121,12 @@ class Coordinator {
                 LOG.warnf("Rollout %d halted: %s", rollout, reason);
                 return;
             }
-            openNext(c, rollout, wave, policy, allFailures);
+            openNext(c, rollout, wave, policy, allFailures, changes);
         }
     }
 
-    private void openNext(Connection c, long rollout, int closed, WavePolicy policy, int failures) throws SQLException {
+    private void openNext(Connection c, long rollout, int closed, WavePolicy policy, int failures, boolean changes)
+            throws SQLException {
         int next = closed + 1;
         boolean exists = count(c, "select count(*) from wave where rollout_id = ? and number = ? and state = 'PENDING'",
                 rollout, next) == 1;
@@ -136,8 +139,8 @@ class Coordinator {
             return;
         }
         update(c, "update rollout set current_wave = ?, updated_at = now() where id = ?", next, rollout);
-        boolean approval = policy.approval() == WavePolicy.Approval.EVERY_WAVE
-                || policy.approval() == WavePolicy.Approval.AFTER_CANARY && closed == 0;
+        boolean approval = changes && (policy.approval() == WavePolicy.Approval.EVERY_WAVE
+                || policy.approval() == WavePolicy.Approval.AFTER_CANARY && closed == 0);
         if (approval) {
             try (PreparedStatement s = c.prepareStatement("update rollout set state = 'AWAITING_APPROVAL', reason = ?, "
                     + "updated_at = now() where id = ?")) {
@@ -148,9 +151,10 @@ class Coordinator {
             LOG.infof("Rollout %d: wave %d closed; wave %d waits for approval", rollout, closed, next);
             return;
         }
-        openWave(c, rollout, next, policy.pauseSeconds());
+        long pause = changes ? policy.pauseSeconds() : 0;
+        openWave(c, rollout, next, pause);
         LOG.infof("Rollout %d: wave %d closed; wave %d opens%s", rollout, closed, next,
-                policy.pauseSeconds() > 0 ? " after a pause of " + policy.pauseSeconds() + " s" : "");
+                pause > 0 ? " after a pause of " + pause + " s" : "");
     }
 
     /** Opens a wave, held back by the plan's pause; the time is stored, so a restart does not shorten it. */

@@ -59,11 +59,33 @@ public class Rollouts {
         Mode mode = InvalidInputException.forField("mode", () -> Mode.parse(modeText));
         Selector selector = Selector.parse("selector", selectorText == null ? "" : selectorText);
         StoredPlan stored = planVersion == null ? plans.latest(planName) : plans.get(planName, planVersion);
-        Plan plan = stored.plan();
         List<Inventory.HostRef> hosts = inventory.select(selector);
         if (hosts.isEmpty()) {
             throw InvalidInputException.of("selector", "'" + selector + "' matches no host");
         }
+        return start(stored, selector.toString(), hosts, mode, actor, null);
+    }
+
+    /**
+     * A rollout over those of a selector's hosts that are named (the drifted hosts of a sweep run), created
+     * waiting for approval before its first wave: someone decides before anything changes.
+     */
+    @Transactional
+    public RolloutView createHeld(String planName, int planVersion, String selectorText, List<String> hostNames, String actor,
+            String reason) {
+        Selector selector = Selector.parse("selector", selectorText);
+        StoredPlan stored = plans.get(planName, planVersion);
+        java.util.Set<String> named = java.util.Set.copyOf(hostNames);
+        List<Inventory.HostRef> hosts = inventory.select(selector).stream().filter(h -> named.contains(h.name())).toList();
+        if (hosts.isEmpty()) {
+            throw InvalidInputException.of("hosts", "none of " + hostNames + " is chosen by '" + selector + "' any more");
+        }
+        return start(stored, selector + ", " + hosts.size() + " named hosts", hosts, Mode.APPLY, actor, reason);
+    }
+
+    private RolloutView start(StoredPlan stored, String selector, List<Inventory.HostRef> hosts, Mode mode, String actor,
+            String heldBecause) {
+        Plan plan = stored.plan();
         List<WavePlanner.Candidate> eligible = new ArrayList<>();
         List<Inventory.HostRef> skipped = new ArrayList<>();
         for (Inventory.HostRef host : hosts) {
@@ -79,16 +101,33 @@ public class Rollouts {
         }
         long id;
         try (Connection c = db.getConnection()) {
-            id = insertRollout(c, stored, selector.toString(), mode, actor);
+            id = insertRollout(c, stored, selector, mode, actor);
             insertWaves(c, id, waves);
             insertTasks(c, id, waves, skipped, plan.waves().spreadLabel(), hosts);
+            if (heldBecause != null) {
+                hold(c, id, heldBecause);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("creating the rollout failed", e);
         }
         RolloutView view = get(id);
         audit.record("rollout.create", "rollout/" + id, null, Map.of("plan", stored.name(), "planVersion", stored.version(),
-                "selector", selector.toString(), "mode", mode.name(), "hosts", hosts.size(), "waves", waves.size()));
+                "selector", selector, "mode", mode.name(), "hosts", hosts.size(), "waves", waves.size()));
         return view;
+    }
+
+    /** Holds the first wave back until someone approves it. */
+    private static void hold(Connection c, long id, String reason) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("update rollout set state = 'AWAITING_APPROVAL', reason = ? where id = ?")) {
+            s.setString(1, reason);
+            s.setLong(2, id);
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("update wave set state = 'PENDING', started_at = null "
+                + "where rollout_id = ? and number = 0")) {
+            s.setLong(1, id);
+            s.executeUpdate();
+        }
     }
 
     private long insertRollout(Connection c, StoredPlan stored, String selector, Mode mode, String actor) throws SQLException {
@@ -174,7 +213,8 @@ public class Rollouts {
                 s.setInt(3, wave);
                 s.executeUpdate();
             }
-            Coordinator.openWave(c, id, wave, rolloutPlans.of(id).plan().waves().pauseSeconds());
+            // The pause is between waves: a first wave held for approval opens at once.
+            Coordinator.openWave(c, id, wave, wave == 0 ? 0 : rolloutPlans.of(id).plan().waves().pauseSeconds());
             return RolloutState.RUNNING;
         });
     }

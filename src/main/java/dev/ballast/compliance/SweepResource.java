@@ -1,0 +1,87 @@
+package dev.ballast.compliance;
+
+import java.net.URI;
+import java.util.List;
+
+import dev.ballast.api.QueryParams;
+import dev.ballast.problem.InvalidInputException;
+import dev.ballast.security.Role;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+/** {@code /api/sweeps}: scheduled compliance checks, their runs and what each run found drifted. */
+@Path("/api/sweeps")
+public class SweepResource {
+
+    private final Sweeps sweeps;
+
+    SweepResource(Sweeps sweeps) {
+        this.sweeps = sweeps;
+    }
+
+    @GET
+    public List<SweepDefinition> list() {
+        return sweeps.list();
+    }
+
+    @POST
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response create(Sweeps.SweepRequest request) {
+        SweepDefinition created = sweeps.create(request);
+        return Response.created(URI.create("/api/sweeps/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public SweepDefinition get(@PathParam("id") String id) {
+        return sweeps.get(id("id", id));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response delete(@PathParam("id") String id) {
+        sweeps.delete(id("id", id));
+        return Response.noContent().build();
+    }
+
+    /** Runs the sweep now, besides its schedule. */
+    @POST
+    @Path("{id}/run")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response runNow(@PathParam("id") String id) {
+        SweepRun run = sweeps.runNow(id("id", id));
+        return Response.accepted(run).location(URI.create("/api/sweeps/" + run.sweep() + "/runs/" + run.id())).build();
+    }
+
+    @GET
+    @Path("{id}/runs")
+    public List<SweepRun> runs(@PathParam("id") String id, @QueryParam("limit") String limit) {
+        return sweeps.runs(id("id", id), QueryParams.number("limit", limit, 50, 1, 1000));
+    }
+
+    @GET
+    @Path("{id}/runs/{run}")
+    public SweepRun run(@PathParam("id") String id, @PathParam("run") String run) {
+        return sweeps.run(id("id", id), id("run", run));
+    }
+
+    @GET
+    @Path("{id}/runs/{run}/drift")
+    public List<DriftEntry> drift(@PathParam("id") String id, @PathParam("run") String run) {
+        return sweeps.drift(id("id", id), id("run", run));
+    }
+
+    private static long id(String field, String text) {
+        if (text == null || !text.matches("[0-9]{1,18}")) {
+            throw InvalidInputException.of(field, "'" + text + "' is not an id");
+        }
+        return Long.parseLong(text);
+    }
+}

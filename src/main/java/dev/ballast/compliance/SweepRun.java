@@ -1,0 +1,9 @@
+package dev.ballast.compliance;
+
+import java.time.Instant;
+
+/** One run of a sweep: the check rollout it started and what that found, for the drift-over-time view. */
+public record SweepRun(long id, long sweep, Instant scheduledFor, Instant startedAt, Instant finishedAt, String state,
+        Long rollout, Integer hosts, Integer driftedHosts, Integer drifts, Integer unreachableHosts, Long remediationRollout,
+        String error) {
+}

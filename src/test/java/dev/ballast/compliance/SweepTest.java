@@ -1,0 +1,182 @@
+package dev.ballast.compliance;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.ballast.lab.LabFleet;
+import dev.ballast.rollout.LabFleetFixture;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Sweeps over lab hosts where some drifted: each run reports exactly those hosts, steps and facts, with
+ * the run each has been drifted since; Quartz fires them on their cron schedule; remediation waits for
+ * approval and then fixes only the drifted hosts.
+ */
+@QuarkusTest
+class SweepTest {
+
+    static LabFleet fleet;
+
+    @BeforeEach
+    void compliantFleet() throws Exception {
+        if (fleet != null) {
+            fleet.hosts().forEach(h -> {
+                h.state().setScheduler("nvme0n1", "none");
+                h.state().setHugepages2m(256);
+            });
+            return;
+        }
+        fleet = LabFleetFixture.startAndImport(6);
+        LabFleetFixture.savePlan("""
+                name: sweep-baseline
+                steps:
+                  - step: io-scheduler
+                    params: {device: nvme0n1, scheduler: none}
+                  - step: hugepages
+                    params: {count: "256"}
+                waves: {canary: 1, sizes: [100%], approval: after-canary}
+                """);
+        long apply = LabFleetFixture.startRollout("sweep-baseline", "env=lab", "apply");
+        LabFleetFixture.awaitState(apply, Duration.ofSeconds(30), "AWAITING_APPROVAL");
+        given().post("/api/rollouts/" + apply + "/approve").then().statusCode(200);
+        LabFleetFixture.awaitState(apply, Duration.ofSeconds(30), "SUCCEEDED");
+    }
+
+    @AfterEach
+    void noSurprises() {
+        assertThat(fleet.surprises()).isEmpty();
+    }
+
+    @AfterAll
+    static void stop() {
+        fleet.close();
+    }
+
+    @Test
+    void eachRunReportsExactlyTheDriftedHostsAndStepsAndSinceWhen() throws Exception {
+        fleet.host("lab-002").state().setScheduler("nvme0n1", "mq-deadline");
+        fleet.host("lab-005").state().setHugepages2m(0);
+        long sweep = createSweep("nightly-baseline", "0 0 3 * * ?", false);
+
+        JsonPath first = runAndAwait(sweep);
+        assertThat(first.getInt("hosts")).isEqualTo(6);
+        assertThat(first.getInt("driftedHosts")).isEqualTo(2);
+        List<Map<String, Object>> drift = drift(sweep, first.getLong("id"));
+        assertThat(drift).extracting(d -> d.get("host") + "/" + d.get("step") + "/" + d.get("fact") + ": "
+                + d.get("desired") + " != " + d.get("actual"))
+                .containsExactly("lab-002/io-scheduler/scheduler: none != mq-deadline", "lab-005/hugepages/pages: 256 != 0");
+        assertThat(drift).extracting(d -> ((Number) d.get("sinceRun")).longValue()).containsOnly(first.getLong("id"));
+
+        fleet.host("lab-002").state().setScheduler("nvme0n1", "none");
+        fleet.host("lab-001").state().setScheduler("nvme0n1", "kyber");
+        JsonPath second = runAndAwait(sweep);
+        assertThat(drift(sweep, second.getLong("id"))).extracting(d -> d.get("host") + " since " + d.get("sinceRun"))
+                .containsExactly("lab-001 since " + second.getLong("id"), "lab-005 since " + first.getLong("id"));
+
+        assertThat(given().get("/api/sweeps/" + sweep + "/runs").then().statusCode(200).extract().jsonPath()
+                .getList("drifts", Integer.class)).containsExactly(2, 2);
+        assertThat(fleet.host("lab-005").state().hugepages2m()).as("a sweep changes nothing").isZero();
+        given().delete("/api/sweeps/" + sweep).then().statusCode(204);
+    }
+
+    @Test
+    void quartzFiresTheCronScheduleAndRemediationWaitsForApproval() throws Exception {
+        fleet.host("lab-003").state().setScheduler("nvme0n1", "bfq");
+        long sweep = createSweep("every-two-seconds", "*/2 * * * * ?", true);
+
+        JsonPath run = awaitRun(sweep, Duration.ofSeconds(20), r -> r.get("remediationRollout") != null);
+        given().delete("/api/sweeps/" + sweep).then().statusCode(204);
+        assertThat(run.getInt("driftedHosts")).isEqualTo(1);
+        long remediation = run.getLong("remediationRollout");
+        JsonPath held = LabFleetFixture.rollout(remediation);
+        assertThat(held.getString("state")).isEqualTo("AWAITING_APPROVAL");
+        assertThat(held.getMap("totals")).containsExactly(Map.entry("QUEUED", 1));
+        Thread.sleep(500);
+        assertThat(fleet.host("lab-003").state().scheduler("nvme0n1")).as("nothing changes before approval").isEqualTo("bfq");
+
+        given().post("/api/rollouts/" + remediation + "/approve").then().statusCode(200);
+        LabFleetFixture.awaitState(remediation, Duration.ofSeconds(20), "SUCCEEDED");
+        assertThat(fleet.host("lab-003").state().scheduler("nvme0n1")).isEqualTo("none");
+    }
+
+    @Test
+    void badSweepsAreProblemsNamingTheField() {
+        Map<String, Object> good = Map.of("name", "valid-" + System.nanoTime(), "cron", "0 0 3 * * ?", "selector", "env=lab",
+                "plan", "sweep-baseline");
+        invalid(with(good, "cron", "every night"), "cron");
+        invalid(with(good, "cron", "0 0 3 * *"), "cron");
+        invalid(with(good, "timeZone", "Mars/Olympus"), "timeZone");
+        invalid(with(good, "plan", "no-such-plan"), "plan");
+        invalid(with(good, "selector", "rack in (r1"), "selector");
+        invalid(with(good, "name", "Nightly Sweep"), "name");
+        given().contentType("application/json").body(good).post("/api/sweeps").then().statusCode(201);
+        given().contentType("application/json").body(good).post("/api/sweeps").then().statusCode(409)
+                .body("detail", containsString("exists already"));
+        given().get("/api/sweeps/999999").then().statusCode(404);
+        given().get("/api/sweeps/abc").then().statusCode(400).body("errors[0].field", equalTo("id"));
+    }
+
+    private static long createSweep(String name, String cron, boolean remediate) {
+        return given().contentType("application/json").body(Map.of("name", name, "cron", cron, "selector", "env=lab",
+                "plan", "sweep-baseline", "remediate", remediate)).post("/api/sweeps").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+    }
+
+    private static JsonPath runAndAwait(long sweep) throws InterruptedException {
+        long run = given().post("/api/sweeps/" + sweep + "/run").then().statusCode(202).extract().jsonPath().getLong("id");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath now = given().get("/api/sweeps/" + sweep + "/runs/" + run).then().statusCode(200).extract().jsonPath();
+            if (!now.getString("state").equals("RUNNING")) {
+                assertThat(now.getString("state")).isEqualTo("DONE");
+                return now;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("run " + run + " of sweep " + sweep + " did not end");
+    }
+
+    private static JsonPath awaitRun(long sweep, Duration timeout, java.util.function.Predicate<Map<String, Object>> wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Map<String, Object>> runs = given().get("/api/sweeps/" + sweep + "/runs").then().statusCode(200).extract()
+                    .jsonPath().getList("$");
+            for (int i = 0; i < runs.size(); i++) {
+                if ("DONE".equals(runs.get(i).get("state")) && wanted.test(runs.get(i))) {
+                    return given().get("/api/sweeps/" + sweep + "/runs/" + runs.get(i).get("id")).then().extract().jsonPath();
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no run of sweep " + sweep + " as wanted");
+    }
+
+    private static List<Map<String, Object>> drift(long sweep, long run) {
+        return given().get("/api/sweeps/" + sweep + "/runs/" + run + "/drift").then().statusCode(200).extract().jsonPath()
+                .getList("$");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> copy = new java.util.HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private static void invalid(Map<String, Object> body, String field) {
+        given().contentType("application/json").body(body).post("/api/sweeps").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo(field));
+    }
+}
