@@ -78,6 +78,10 @@ public class RollbackPoints {
 
     /** The points of one host from one rollout, in the order the steps ran. */
     public record RolloutPoints(long rollout, String plan, int planVersion, java.util.List<PointView> points) {
+        /** Whether any point is left to restore (the UI offers Roll back only then). */
+        public boolean restorable() {
+            return points.stream().anyMatch(p -> !p.state().equals(State.ROLLED_BACK.name()));
+        }
     }
 
     /** Every rollback point of a host, grouped by rollout, newest rollout first. */

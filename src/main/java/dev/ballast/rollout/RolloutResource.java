@@ -4,7 +4,15 @@ import java.net.URI;
 
 import dev.ballast.api.QueryParams;
 import dev.ballast.problem.InvalidInputException;
+import java.time.Duration;
+
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
 import dev.ballast.audit.AuditLog;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import dev.ballast.security.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -38,6 +46,22 @@ public class RolloutResource {
         }
         RolloutView created = rollouts.create(request.plan(), request.planVersion(), request.selector(), request.mode(), audit.actor());
         return Response.created(URI.create("/api/rollouts/" + created.id())).entity(created).build();
+    }
+
+    /**
+     * The rollout as {@code GET /api/rollouts/{id}} gives it, pushed as a server-sent event every second
+     * until it settles (the UI's live progress bars).
+     */
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<RolloutView> events(@PathParam("id") String id) {
+        long rollout = id(id);
+        rollouts.get(rollout);
+        return Multi.createBy().repeating().supplier(() -> rollouts.get(rollout)).withDelay(Duration.ofSeconds(1))
+                .whilst(view -> !view.settled())
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @GET

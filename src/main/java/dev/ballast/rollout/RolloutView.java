@@ -9,6 +9,11 @@ public record RolloutView(long id, String plan, int planVersion, String selector
         int currentWave, String reason, String createdBy, Instant createdAt, Instant finishedAt, List<WaveView> waves,
         Map<String, Integer> totals) {
 
+    /** Nothing will move without an operator any more: ended, halted or failed (retry-failed can move it again). */
+    public boolean settled() {
+        return java.util.Set.of("SUCCEEDED", "FAILED", "HALTED", "CANCELLED").contains(state);
+    }
+
     public record WaveView(int number, String state, int hosts, Instant notBefore, String approvedBy,
             Map<String, Integer> counts, int percentDone) {
     }

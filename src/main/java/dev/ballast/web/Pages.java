@@ -1,0 +1,200 @@
+package dev.ballast.web;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import dev.ballast.audit.AuditLog;
+import dev.ballast.compliance.SweepDefinition;
+import dev.ballast.compliance.SweepRun;
+import dev.ballast.compliance.Sweeps;
+import dev.ballast.inventory.HostName;
+import dev.ballast.inventory.Inventory;
+import dev.ballast.plan.Plans;
+import dev.ballast.problem.InvalidInputException;
+import dev.ballast.rollback.RollbackPoints;
+import dev.ballast.rollout.Rollouts;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The operator UI: server-rendered pages over the same services as the API. A page needs a logged-in
+ * user (anyone else is sent to the login page); what a page can change, it changes through the API with
+ * the session's CSRF token, so roles and audit apply exactly as for scripts.
+ */
+@Path("/")
+@PermitAll
+@Produces(MediaType.TEXT_HTML)
+public class Pages {
+
+    private final SecurityIdentity identity;
+    private final WebQueries queries;
+    private final Rollouts rollouts;
+    private final Plans plans;
+    private final Inventory inventory;
+    private final RollbackPoints rollbackPoints;
+    private final Sweeps sweeps;
+    private final AuditLog audit;
+    private final Template login;
+    private final Template dashboard;
+    private final Template rollout;
+    private final Template host;
+    private final Template sweepsPage;
+    private final Template plansPage;
+    private final Template auditPage;
+
+    Pages(SecurityIdentity identity, WebQueries queries, Rollouts rollouts, Plans plans, Inventory inventory,
+            RollbackPoints rollbackPoints, Sweeps sweeps, AuditLog audit, Template login, Template dashboard, Template rollout,
+            Template host, @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
+            @io.quarkus.qute.Location("plans.html") Template plansPage, @io.quarkus.qute.Location("audit.html") Template auditPage) {
+        this.identity = identity;
+        this.queries = queries;
+        this.rollouts = rollouts;
+        this.plans = plans;
+        this.inventory = inventory;
+        this.rollbackPoints = rollbackPoints;
+        this.sweeps = sweeps;
+        this.audit = audit;
+        this.login = login;
+        this.dashboard = dashboard;
+        this.rollout = rollout;
+        this.host = host;
+        this.sweepsPage = sweepsPage;
+        this.plansPage = plansPage;
+        this.auditPage = auditPage;
+    }
+
+    @GET
+    @Path("login")
+    public TemplateInstance login() {
+        return login.instance();
+    }
+
+    @GET
+    public Response dashboard() {
+        if (identity.isAnonymous()) {
+            return Response.seeOther(URI.create("/login")).build();
+        }
+        return page(dashboard, "Dashboard")
+                .data("fleet", queries.fleet())
+                .data("plans", plans.list().stream().collect(java.util.stream.Collectors.toMap(p -> p.name(), p -> p,
+                        (a, b) -> a.version() >= b.version() ? a : b, java.util.TreeMap::new)).values())
+                .data("running", rollouts.list(null, 0, 200).stream()
+                        .filter(r -> r.finishedAt() == null && !List.of("HALTED").contains(r.state())).toList())
+                .data("recent", rollouts.list(null, 0, 15))
+                .data("failures", queries.recentFailures(20))
+                .render();
+    }
+
+    @GET
+    @Path("rollouts/{id}")
+    public Response rollout(@PathParam("id") String id) {
+        if (identity.isAnonymous()) {
+            return Response.seeOther(URI.create("/login")).build();
+        }
+        long rolloutId = id("id", id);
+        return page(rollout, "Rollout " + rolloutId).data("r", rollouts.get(rolloutId)).render();
+    }
+
+    @GET
+    @Path("hosts/{name}")
+    public Response host(@PathParam("name") String name) throws SQLException {
+        if (identity.isAnonymous()) {
+            return Response.seeOther(URI.create("/login")).build();
+        }
+        return page(host, name).data("host", inventory.get(new HostName(name)))
+                .data("tasks", queries.tasksOf(name, 30))
+                .data("points", rollbackPoints.ofHost(name))
+                .render();
+    }
+
+    /** One sweep's runs as the chart draws them: oldest first, with the bar height of each. */
+    public record Chart(List<SweepRun> runs, int max) {
+        public int height(SweepRun run) {
+            return max == 0 || run.drifts() == null ? 0 : run.drifts() * 100 / max;
+        }
+    }
+
+    public record SweepPanel(SweepDefinition sweep, Chart chart, SweepRun last, List<dev.ballast.compliance.DriftEntry> drift) {
+    }
+
+    @GET
+    @Path("sweeps")
+    public Response sweeps() {
+        if (identity.isAnonymous()) {
+            return Response.seeOther(URI.create("/login")).build();
+        }
+        List<SweepPanel> panels = new ArrayList<>();
+        for (SweepDefinition sweep : sweeps.list()) {
+            List<SweepRun> runs = new ArrayList<>(sweeps.runs(sweep.id(), 30));
+            runs.sort(Comparator.comparing(SweepRun::scheduledFor));
+            SweepRun last = runs.stream().filter(r -> r.state().equals("DONE")).reduce((a, b) -> b).orElse(null);
+            int max = runs.stream().mapToInt(r -> r.drifts() == null ? 0 : r.drifts()).max().orElse(0);
+            panels.add(new SweepPanel(sweep, new Chart(runs, max), last, last == null ? List.of() : sweeps.drift(sweep.id(), last.id())));
+        }
+        return page(sweepsPage, "Sweeps").data("panels", panels)
+                .data("plans", plans.list().stream().map(p -> p.name()).distinct().sorted().toList()).render();
+    }
+
+    @GET
+    @Path("plans")
+    public Response plans() {
+        if (identity.isAnonymous()) {
+            return Response.seeOther(URI.create("/login")).build();
+        }
+        return page(plansPage, "Plans").data("plans", plans.list()).render();
+    }
+
+    @GET
+    @Path("audit")
+    public Response audit() {
+        if (identity.isAnonymous()) {
+            return Response.seeOther(URI.create("/login")).build();
+        }
+        return page(auditPage, "Audit").data("events", audit.list(null, null, 200)).render();
+    }
+
+    /** A page for the logged-in user, with who they are and their CSRF token for the header. */
+    private PageBuilder page(Template template, String title) {
+        return new PageBuilder(identity, template.data("title", title));
+    }
+
+    private static final class PageBuilder {
+        private final SecurityIdentity identity;
+        private final TemplateInstance instance;
+
+        PageBuilder(SecurityIdentity identity, TemplateInstance instance) {
+            this.identity = identity;
+            this.instance = instance;
+        }
+
+        PageBuilder data(String key, Object value) {
+            instance.data(key, value);
+            return this;
+        }
+
+        Response render() {
+            String role = java.util.Arrays.stream(dev.ballast.security.Role.values()).sorted(Comparator.reverseOrder())
+                    .filter(r -> identity.hasRole(r.id())).findFirst().map(dev.ballast.security.Role::id).orElse("");
+            return Response.ok(instance.data("user", identity.getPrincipal().getName()).data("role", role)
+                    .data("csrf", identity.getAttribute("ballast.csrf")).render()).type(MediaType.TEXT_HTML).build();
+        }
+    }
+
+    private static long id(String field, String text) {
+        if (text == null || !text.matches("[0-9]{1,18}")) {
+            throw InvalidInputException.of(field, "'" + text + "' is not an id");
+        }
+        return Long.parseLong(text);
+    }
+}

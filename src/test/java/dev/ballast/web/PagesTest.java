@@ -1,0 +1,58 @@
+package dev.ballast.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Every page renders for a logged-in user, with data in it, and sends anyone else to the login page. */
+@QuarkusTest
+class PagesTest {
+
+    static String session;
+
+    @BeforeEach
+    void userWithData() {
+        if (session != null) {
+            return;
+        }
+        given().contentType("application/json").body(Map.of("name", "pages-viewer", "role", "viewer",
+                "password", "viewer password 123")).post("/api/users").then().statusCode(201);
+        given().contentType("application/yaml").body("""
+                name: pages-plan
+                steps:
+                  - step: hugepages
+                    params: {count: "64"}
+                """.getBytes()).post("/api/plans").then().statusCode(201);
+        given().contentType("application/json").body(Map.of("name", "pages-sweep", "cron", "0 0 4 * * ?",
+                "selector", "env=nowhere", "plan", "pages-plan")).post("/api/sweeps").then().statusCode(201);
+        session = given().contentType("application/json").body(Map.of("name", "pages-viewer", "password", "viewer password 123"))
+                .post("/api/session").then().statusCode(200).extract().cookie("ballast_session");
+    }
+
+    @Test
+    void everyPageRendersForALoggedInUser() {
+        page("/").body(containsString("Fleet")).body(containsString("pages-plan v1"))
+                .body(containsString("<meta name=\"csrf-token\" content=\"")).body(containsString("pages-viewer (viewer)"));
+        page("/sweeps").body(containsString("pages-sweep")).body(containsString("0 0 4 * * ?")).body(containsString("<svg"));
+        page("/plans").body(containsString("pages-plan")).body(containsString("- step: io-scheduler"));
+        page("/audit").body(containsString("sweep.create")).body(containsString("token:bootstrap"));
+    }
+
+    @Test
+    void anyoneElseIsSentToTheLoginPage() {
+        dev.ballast.AdminTokenForTests.callAsNobody();
+        given().redirects().follow(false).get("/").then().statusCode(303).header("Location", containsString("/login"));
+        given().redirects().follow(false).cookie("ballast_session", "bls_ended-session").get("/sweeps").then().statusCode(303);
+        given().get("/login").then().statusCode(200).body(containsString("Log in"));
+    }
+
+    private static io.restassured.response.ValidatableResponse page(String path) {
+        return given().cookie("ballast_session", session).get(path).then().statusCode(200).contentType(containsString("text/html"));
+    }
+}
