@@ -2,8 +2,11 @@ package dev.ballast.compliance;
 
 import java.time.Instant;
 
-/** One run of a sweep: the check rollout it started and what that found, for the drift-over-time view. */
+/**
+ * One run of a sweep: the check rollout it started and what that found, for the drift-over-time view;
+ * duplicateFirings counts firings of the same time after the first (0 when Quartz is clustered everywhere).
+ */
 public record SweepRun(long id, long sweep, Instant scheduledFor, Instant startedAt, Instant finishedAt, String state,
         Long rollout, Integer hosts, Integer driftedHosts, Integer drifts, Integer unreachableHosts, Long remediationRollout,
-        String error) {
+        String error, int duplicateFirings) {
 }

@@ -186,6 +186,10 @@ public class Sweeps {
         }
         Long run = insertRun(sweepId, scheduledFor, "RUNNING", null);
         if (run == null) {
+            update("update sweep_run set duplicate_firings = duplicate_firings + 1 where sweep_id = ? and scheduled_for = ?",
+                    sweepId, java.sql.Timestamp.from(scheduledFor));
+            LOG.warnf("Sweep %s: the run for %s had been fired already; is Quartz clustered on every replica?",
+                    sweep.name(), scheduledFor);
             return null;
         }
         try {
@@ -229,7 +233,7 @@ public class Sweeps {
     public SweepRun run(long sweep, long id) {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("select id, sweep_id, scheduled_for, started_at, finished_at, state, "
-                        + "rollout_id, hosts, drifted_hosts, drifts, unreachable_hosts, remediation_rollout, error "
+                        + "rollout_id, hosts, drifted_hosts, drifts, unreachable_hosts, remediation_rollout, error, duplicate_firings "
                         + "from sweep_run where id = ? and sweep_id = ?")) {
             s.setLong(1, id);
             s.setLong(2, sweep);
@@ -239,7 +243,7 @@ public class Sweeps {
                 }
                 return new SweepRun(r.getLong(1), r.getLong(2), instant(r, 3), instant(r, 4), instant(r, 5), r.getString(6),
                         (Long) r.getObject(7), (Integer) r.getObject(8), (Integer) r.getObject(9), (Integer) r.getObject(10),
-                        (Integer) r.getObject(11), (Long) r.getObject(12), r.getString(13));
+                        (Integer) r.getObject(11), (Long) r.getObject(12), r.getString(13), r.getInt(14));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -17,8 +17,8 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * Ballast's first credentials. A deployment passes an admin API token in
- * {@code ballast.security.bootstrap-token} (from a Secret or the environment). Without one, and with no
- * user at all, an {@code admin} user is made with a random password written to a file only its owner can read; the log
+ * {@code ballast.security.bootstrap-token} (from a Secret or the environment) for scripts. With no user
+ * at all, an {@code admin} user is made for the UI with a random password written to a file only its owner can read; the log
  * names the file, never the password.
  */
 @ApplicationScoped
@@ -41,10 +41,7 @@ class SecurityBootstrap {
     }
 
     void onStart(@Observes StartupEvent start) throws IOException {
-        if (bootstrapToken.isPresent()) {
-            tokens.ensureBootstrap(bootstrapToken.get());
-            return;
-        }
+        bootstrapToken.ifPresent(tokens::ensureBootstrap);
         if (!users.any()) {
             String password = Secrets.generate("").substring(0, 24);
             try {

@@ -177,4 +177,17 @@ class ClusterIT {
         assertThat(byHost("select instance, count(distinct task_id) from step_result group by instance"))
                 .as("both processes ran hosts").containsOnlyKeys("first", "second");
     }
+
+    @Test
+    void twoProcessesFireEachSweepTimeOnce() throws Exception {
+        BallastProcess first = ballast("first");
+        BallastProcess second = ballast("second");
+        prepare(first, 4, Duration.ZERO);
+        assertThat(second.post("/api/sweeps", "application/json", "{\"name\":\"every-second\",\"cron\":\"* * * * * ?\","
+                + "\"selector\":\"env=lab\",\"plan\":\"sched\"}").statusCode()).isEqualTo(201);
+        Thread.sleep(8_000);
+        assertThat(count("select count(*) from sweep_run")).as("a run per second, started or skipped").isGreaterThanOrEqualTo(5);
+        assertThat(count("select coalesce(sum(duplicate_firings), 0) from sweep_run")).as("no time fired twice").isZero();
+        assertThat(count("select count(*) from sweep_run where state = 'DONE'")).isPositive();
+    }
 }
