@@ -120,8 +120,18 @@ public class Pages {
 
     /** One sweep's runs as the chart draws them: oldest first, with the bar height of each. */
     public record Chart(List<SweepRun> runs, int max) {
+        static final int BASE = 110;
+
         public int height(SweepRun run) {
             return max == 0 || run.drifts() == null ? 0 : run.drifts() * 100 / max;
+        }
+
+        public int top(SweepRun run) {
+            return BASE - height(run);
+        }
+
+        public int x(int index) {
+            return index * 20 + 2;
         }
     }
 

@@ -31,6 +31,9 @@ class PagesTest {
                 """.getBytes()).post("/api/plans").then().statusCode(201);
         given().contentType("application/json").body(Map.of("name", "pages-sweep", "cron", "0 0 4 * * ?",
                 "selector", "env=nowhere", "plan", "pages-plan")).post("/api/sweeps").then().statusCode(201);
+        // A run (failed: the selector matches no host) so the drift chart has a bar to draw.
+        long sweep = given().get("/api/sweeps").then().extract().jsonPath().getLong("find { it.name == 'pages-sweep' }.id");
+        given().post("/api/sweeps/" + sweep + "/run").then().statusCode(202);
         session = given().contentType("application/json").body(Map.of("name", "pages-viewer", "password", "viewer password 123"))
                 .post("/api/session").then().statusCode(200).extract().cookie("ballast_session");
     }
@@ -39,7 +42,7 @@ class PagesTest {
     void everyPageRendersForALoggedInUser() {
         page("/").body(containsString("Fleet")).body(containsString("pages-plan v1"))
                 .body(containsString("<meta name=\"csrf-token\" content=\"")).body(containsString("pages-viewer (viewer)"));
-        page("/sweeps").body(containsString("pages-sweep")).body(containsString("0 0 4 * * ?")).body(containsString("<svg"));
+        page("/sweeps").body(containsString("pages-sweep")).body(containsString("0 0 4 * * ?")).body(containsString("<svg")).body(containsString("<rect x=\"2\""));
         page("/plans").body(containsString("pages-plan")).body(containsString("- step: io-scheduler"));
         page("/audit").body(containsString("sweep.create")).body(containsString("token:bootstrap"));
     }
