@@ -5,8 +5,8 @@ import java.util.Arrays;
 import dev.ballast.problem.InvalidInputException;
 
 /**
- * Query parameters read as text and checked here, so a bad value is a 400 naming the parameter rather
- * than JAX-RS's own 404 for a value it could not convert.
+ * Query and path parameters read as text and checked here, so a bad value is a 400 naming the parameter
+ * rather than JAX-RS's own 404 for a value it could not convert.
  */
 public final class QueryParams {
 
@@ -22,6 +22,14 @@ public final class QueryParams {
             throw InvalidInputException.of(field, "'" + raw + "' is not a number from " + min + " to " + max);
         }
         return Integer.parseInt(raw);
+    }
+
+    /** A database id in a path or query parameter: a 400 naming the parameter for anything else. */
+    public static long id(String field, String raw) {
+        if (raw == null || !raw.matches("[0-9]{1,18}")) {
+            throw InvalidInputException.of(field, "'" + raw + "' is not an id");
+        }
+        return Long.parseLong(raw);
     }
 
     /** One of an enum's constants by name, or null when the parameter is absent. */

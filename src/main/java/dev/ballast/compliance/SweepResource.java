@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.List;
 
 import dev.ballast.api.QueryParams;
-import dev.ballast.problem.InvalidInputException;
 import dev.ballast.security.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -40,14 +39,14 @@ public class SweepResource {
     @GET
     @Path("{id}")
     public SweepDefinition get(@PathParam("id") String id) {
-        return sweeps.get(id("id", id));
+        return sweeps.get(QueryParams.id("id", id));
     }
 
     @DELETE
     @Path("{id}")
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response delete(@PathParam("id") String id) {
-        sweeps.delete(id("id", id));
+        sweeps.delete(QueryParams.id("id", id));
         return Response.noContent().build();
     }
 
@@ -56,32 +55,26 @@ public class SweepResource {
     @Path("{id}/run")
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response runNow(@PathParam("id") String id) {
-        SweepRun run = sweeps.runNow(id("id", id));
+        SweepRun run = sweeps.runNow(QueryParams.id("id", id));
         return Response.accepted(run).location(URI.create("/api/sweeps/" + run.sweep() + "/runs/" + run.id())).build();
     }
 
     @GET
     @Path("{id}/runs")
     public List<SweepRun> runs(@PathParam("id") String id, @QueryParam("limit") String limit) {
-        return sweeps.runs(id("id", id), QueryParams.number("limit", limit, 50, 1, 1000));
+        return sweeps.runs(QueryParams.id("id", id), QueryParams.number("limit", limit, 50, 1, 1000));
     }
 
     @GET
     @Path("{id}/runs/{run}")
     public SweepRun run(@PathParam("id") String id, @PathParam("run") String run) {
-        return sweeps.run(id("id", id), id("run", run));
+        return sweeps.run(QueryParams.id("id", id), QueryParams.id("run", run));
     }
 
     @GET
     @Path("{id}/runs/{run}/drift")
     public List<DriftEntry> drift(@PathParam("id") String id, @PathParam("run") String run) {
-        return sweeps.drift(id("id", id), id("run", run));
+        return sweeps.drift(QueryParams.id("id", id), QueryParams.id("run", run));
     }
 
-    private static long id(String field, String text) {
-        if (text == null || !text.matches("[0-9]{1,18}")) {
-            throw InvalidInputException.of(field, "'" + text + "' is not an id");
-        }
-        return Long.parseLong(text);
-    }
 }

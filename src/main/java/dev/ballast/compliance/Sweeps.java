@@ -13,13 +13,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import org.jboss.logging.Logger;
 import org.quartz.CronExpression;
 
+import dev.ballast.api.Names;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.inventory.Selector;
 import dev.ballast.plan.Plans;
@@ -40,7 +40,6 @@ import jakarta.transaction.Transactional;
 public class Sweeps {
 
     private static final Logger LOG = Logger.getLogger(Sweeps.class);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     /** A new sweep as the API takes it. */
     public record SweepRequest(String name, String cron, String timeZone, String selector, String plan, Boolean remediate) {
@@ -65,9 +64,7 @@ public class Sweeps {
         if (request == null) {
             throw InvalidInputException.of("body", "a JSON object with name, cron, selector and plan is required");
         }
-        if (request.name() == null || !NAME.matcher(request.name()).matches()) {
-            throw InvalidInputException.of("name", "must be 1-63 characters of a-z, 0-9, '.', '_' and '-'");
-        }
+        Names.check("name", request.name());
         String cron = validCron(request.cron());
         String zone = validZone(request.timeZone() == null ? "UTC" : request.timeZone());
         Selector selector = Selector.parse("selector", request.selector() == null ? "" : request.selector());

@@ -128,9 +128,6 @@ public class RolloutResource {
     }
 
     private static long id(String text) {
-        if (!text.matches("[0-9]{1,18}")) {
-            throw InvalidInputException.of("id", "'" + text + "' is not a rollout id");
-        }
-        return Long.parseLong(text);
+        return QueryParams.id("id", text);
     }
 }

@@ -2,6 +2,7 @@ package dev.ballast.security;
 
 import java.util.List;
 
+import dev.ballast.api.QueryParams;
 import dev.ballast.problem.InvalidInputException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -42,7 +43,7 @@ public class TokenResource {
     @DELETE
     @Path("{id}")
     public Response revoke(@PathParam("id") String id) {
-        tokens.revoke(InvalidInputException.forField("id", () -> Long.parseLong(id)));
+        tokens.revoke(QueryParams.id("id", id));
         return Response.noContent().build();
     }
 }

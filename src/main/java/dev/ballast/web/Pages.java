@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import dev.ballast.api.QueryParams;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.compliance.SweepDefinition;
 import dev.ballast.compliance.SweepRun;
@@ -13,7 +14,6 @@ import dev.ballast.compliance.Sweeps;
 import dev.ballast.inventory.HostName;
 import dev.ballast.inventory.Inventory;
 import dev.ballast.plan.Plans;
-import dev.ballast.problem.InvalidInputException;
 import dev.ballast.rollback.RollbackPoints;
 import dev.ballast.rollout.Rollouts;
 import io.quarkus.qute.Template;
@@ -102,7 +102,7 @@ public class Pages {
         if (identity.isAnonymous()) {
             return Response.seeOther(URI.create("/login")).build();
         }
-        long rolloutId = id("id", id);
+        long rolloutId = QueryParams.id("id", id);
         return page(rollout, "Rollout " + rolloutId).data("r", rollouts.get(rolloutId)).render();
     }
 
@@ -201,10 +201,4 @@ public class Pages {
         }
     }
 
-    private static long id(String field, String text) {
-        if (text == null || !text.matches("[0-9]{1,18}")) {
-            throw InvalidInputException.of(field, "'" + text + "' is not an id");
-        }
-        return Long.parseLong(text);
-    }
 }

@@ -1,18 +1,18 @@
-package dev.ballast.security;
+package dev.ballast.api;
 
 import java.util.regex.Pattern;
 
 import dev.ballast.problem.InvalidInputException;
 
-/** User and token names: short, lower case, safe in a URL, a log line and an audit record. */
-final class Names {
+/** Names of things made over the API (users, tokens, sweeps): short, lower case, safe in a URL, a log line and an audit record. */
+public final class Names {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     private Names() {
     }
 
-    static void check(String field, String name) {
+    public static void check(String field, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw InvalidInputException.of(field, "must be 1-63 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
         }
