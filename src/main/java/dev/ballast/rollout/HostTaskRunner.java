@@ -298,15 +298,7 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
             TuningStep.Configured<?> step = rollout.steps().get(point.position());
             long started = System.nanoTime();
             try {
-                step.rollback(shell, point.captured());
-                StepState now = step.probe(shell);
-                boolean restored = now.equals(point.captured());
-                rollbackPoints.mark(point.taskId(), point.position(), restored ? RollbackPoints.State.ROLLED_BACK
-                        : RollbackPoints.State.ROLLBACK_FAILED);
-                records.add(record(task, point.position(), "ROLLBACK", point.step(), restored ? "ROLLED_BACK" : "ROLLBACK_MISMATCH",
-                        point.captured(), now, null, restored ? null : "the state after rollback differs from the captured one",
-                        null, started));
-                if (!restored) {
+                if (!undo(shell, task, point.taskId(), point.position(), step, point.captured(), records)) {
                     return new Outcome(TaskState.FAILED, "ROLLBACK_MISMATCH", point.step()
                             + ": the state after rollback differs from the captured one");
                 }
@@ -332,15 +324,7 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
             long started = System.nanoTime();
             String name = step.step().step().id();
             try {
-                step.step().rollback(shell, step.captured());
-                StepState now = step.step().probe(shell);
-                boolean restored = now.equals(step.captured());
-                allRestored &= restored;
-                rollbackPoints.mark(task.taskId(), step.position(), restored ? RollbackPoints.State.ROLLED_BACK
-                        : RollbackPoints.State.ROLLBACK_FAILED);
-                records.add(record(task, step.position(), "ROLLBACK", name, restored ? "ROLLED_BACK" : "ROLLBACK_MISMATCH",
-                        step.captured(), now, null, restored ? null : "the state after rollback differs from the captured one",
-                        null, started));
+                allRestored &= undo(shell, task, task.taskId(), step.position(), step.step(), step.captured(), records);
             } catch (RemoteFailure | StepRefusal e) {
                 allRestored = false;
                 rollbackPoints.mark(task.taskId(), step.position(), RollbackPoints.State.ROLLBACK_FAILED);
@@ -350,6 +334,23 @@ class HostTaskRunner implements dev.ballast.queue.TaskHandler {
         }
         return allRestored ? new Outcome(TaskState.ROLLED_BACK, failure.errorKind(), failure.error())
                 : new Outcome(TaskState.FAILED, failure.errorKind(), failure.error() + "; rollback incomplete");
+    }
+
+    /**
+     * Puts one captured state back and probes: restored only if the host now equals the captured state.
+     * Marks the rollback point (of the task that captured it) and records the step; what the step throws
+     * is the caller's to handle.
+     */
+    private boolean undo(SshSession shell, Claimed task, long pointTask, int position, TuningStep.Configured<?> step,
+            StepState captured, List<StepRecord> records) throws RemoteFailure, StepRefusal, SQLException {
+        long started = System.nanoTime();
+        step.rollback(shell, captured);
+        StepState now = step.probe(shell);
+        boolean restored = now.equals(captured);
+        rollbackPoints.mark(pointTask, position, restored ? RollbackPoints.State.ROLLED_BACK : RollbackPoints.State.ROLLBACK_FAILED);
+        records.add(record(task, position, "ROLLBACK", step.step().id(), restored ? "ROLLED_BACK" : "ROLLBACK_MISMATCH", captured,
+                now, null, restored ? null : "the state after rollback differs from the captured one", null, started));
+        return restored;
     }
 
     private static StepRecord record(Claimed task, int position, String kind, String name, String outcome, StepState before,

@@ -132,29 +132,23 @@ public class ApiTokens {
             return Optional.empty();
         }
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("update api_token set last_used_at = now() "
-                        + "where secret_hash = ? and revoked_at is null "
-                        + "and (last_used_at is null or last_used_at < now() - interval '1 minute') returning name, role")) {
+                PreparedStatement s = c.prepareStatement("select id, name, role, coalesce(last_used_at < now() - interval "
+                        + "'1 minute', true) from api_token where secret_hash = ? and revoked_at is null")) {
             s.setBytes(1, Secrets.hash(secret));
             try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    return Optional.of(new Caller("token:" + r.getString(1), Role.parse(r.getString(2)), null));
+                if (!r.next()) {
+                    return Optional.empty();
                 }
+                if (r.getBoolean(4)) {
+                    try (PreparedStatement used = c.prepareStatement("update api_token set last_used_at = now() where id = ?")) {
+                        used.setLong(1, r.getLong(1));
+                        used.executeUpdate();
+                    }
+                }
+                return Optional.of(new Caller("token:" + r.getString(2), Role.parse(r.getString(3)), null));
             }
-            return find(c, secret);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static Optional<Caller> find(Connection c, String secret) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select name, role from api_token where secret_hash = ? "
-                + "and revoked_at is null")) {
-            s.setBytes(1, Secrets.hash(secret));
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(new Caller("token:" + r.getString(1), Role.parse(r.getString(2)), null))
-                        : Optional.empty();
-            }
         }
     }
 
