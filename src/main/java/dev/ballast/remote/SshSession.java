@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.ballast.inventory.PinnedHostKey;
 import dev.ballast.remote.RemoteFailure.Kind;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.SSHException;
 import net.schmizz.sshj.connection.channel.direct.Session;
 
 /**
@@ -62,9 +63,7 @@ public final class SshSession implements RemoteShell, AutoCloseable {
         }, allowed.toMillis(), TimeUnit.MILLISECONDS);
         try (Session session = client.startSession()) {
             Session.Command running = session.exec(line);
-            try (OutputStream stdin = running.getOutputStream()) {
-                stdin.write(command.stdin());
-            }
+            sendInput(running, command.stdin());
             Capped stdout = Capped.read(running.getInputStream(), settings.outputCap());
             Capped stderr = Capped.read(running.getErrorStream(), settings.outputCap());
             running.join(allowed.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,6 +83,25 @@ public final class SshSession implements RemoteShell, AutoCloseable {
                     + ": " + e.getMessage(), e);
         } finally {
             timer.cancel(false);
+        }
+    }
+
+    /**
+     * OpenSSH runs a command as soon as it is asked to, so a short one can finish and close the channel
+     * before its input is sent; sshj then refuses even an empty write ("Stream closed"). Sending nothing
+     * when there is no input, and going on to read what the command printed and its exit status when the
+     * channel closed under a write, tells a command that ignored its input from a broken connection
+     * (which has no exit status). Found against real sshd; the in-process lab waits for the input's end.
+     */
+    private static void sendInput(Session.Command running, byte[] input) throws IOException {
+        try (OutputStream stdin = running.getOutputStream()) {
+            if (input.length > 0) {
+                stdin.write(input);
+            }
+        } catch (SSHException e) {
+            if (running.isOpen()) {
+                throw e;
+            }
         }
     }
 
