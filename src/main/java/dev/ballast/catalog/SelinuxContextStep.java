@@ -161,7 +161,11 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
         }
     }
 
+    /**
+     * -i: a group whose only volume is a thin pool has no /dev directory yet, and the rule is still wanted
+     * for the volumes to come; without it restorecon fails on the missing directory (found on real sshd).
+     */
     private static void relabel(RemoteShell shell, Params p) throws RemoteFailure {
-        shell.check(Command.of("restorecon", "-R").arg(p.vg().devDirectory()));
+        shell.check(Command.of("restorecon", "-R", "-i").arg(p.vg().devDirectory()));
     }
 }

@@ -72,13 +72,15 @@ final class Selinux {
         return out.toString();
     }
 
+    /** Nothing to relabel in the lab; a group without nodes has no directory, which only -i forgives. */
     private Exec restorecon(List<String> args) {
-        if (args.size() != 2 || !args.get(0).equals("-R") || !args.get(1).matches("/dev/[A-Za-z0-9_.-]+")) {
+        boolean ignoreMissing = args.size() == 3 && args.get(1).equals("-i");
+        if (args.size() != (ignoreMissing ? 3 : 2) || !args.get(0).equals("-R") || !args.get(args.size() - 1).matches("/dev/[A-Za-z0-9_.-]+")) {
             throw new LabSurprise("restorecon " + args);
         }
-        String vg = args.get(1).substring("/dev/".length());
-        return lvm.hasDevDirectory(vg) ? Exec.ok("")
-                : Exec.fail(255, "restorecon: lstat(" + args.get(1) + ") failed: No such file or directory\n");
+        String path = args.get(args.size() - 1);
+        return ignoreMissing || lvm.hasDevDirectory(path.substring("/dev/".length())) ? Exec.ok("")
+                : Exec.fail(255, "restorecon: lstat(" + path + ") failed: No such file or directory\n");
     }
 
     /** The type the local rule for {@code spec} gives, or null. */

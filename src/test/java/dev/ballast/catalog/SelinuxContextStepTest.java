@@ -69,6 +69,18 @@ class SelinuxContextStepTest {
         assertThat(ssh.fleet.host("lab-006").state().fcontextType("/dev/vg_data(/.*)?")).isEqualTo("virt_image_t");
     }
 
+    /** A group holding only a thin pool has no /dev directory yet; the rule is for the volumes to come. */
+    @Test
+    void labelsAGroupThatHasNoDeviceDirectoryYet() throws Exception {
+        TuningStep.Configured<?> pool = StepOnLab.configure(new LvmThinPoolStep(),
+                Map.of("device", "nvme1n1", "vg", "vg_new", "pool", "tp_new", "size", "500G"));
+        try (SshSession shell = ssh.open("lab-001")) {
+            pool.apply(shell, pool.probe(shell));
+            StepOnLab.fullCycle(shell, context("vg_new"));
+        }
+        assertThat(ssh.fleet.host("lab-001").state().fcontextType("/dev/vg_new(/.*)?")).isNull();
+    }
+
     @Test
     void permissiveHostsAreApplicable() throws Exception {
         try (SshSession shell = ssh.open("lab-003")) {
