@@ -1,0 +1,80 @@
+package dev.ballast.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The lab of real OpenSSH hosts made by {@code deploy/lab/lab}, for tests. It needs root (network and
+ * mount namespaces), sshd and python3: without them a test is skipped on a developer's machine, but
+ * fails under CI, which installs them, so the end-to-end test can never pass by not running.
+ */
+public final class RealSshdLab implements AutoCloseable {
+
+    static final Path SCRIPT = Path.of("deploy/lab/lab").toAbsolutePath();
+    static final Path DIR = Path.of("/run/ballast-lab");
+
+    private RealSshdLab() {
+    }
+
+    /** Brings up {@code hosts} lab hosts that accept the given public key as well as the lab's own. */
+    public static RealSshdLab up(int hosts, String publicKey) throws IOException, InterruptedException {
+        requirePrerequisites();
+        Path key = Files.createTempFile("ballast-lab-key", ".pub");
+        try {
+            Files.writeString(key, publicKey + "\n");
+            run(List.of("up", String.valueOf(hosts), "--authorize", key.toString()));
+        } finally {
+            Files.delete(key);
+        }
+        return new RealSshdLab();
+    }
+
+    public String ballastInventory() throws IOException {
+        return Files.readString(DIR.resolve("ballast-inventory.yaml"));
+    }
+
+    /** Takes the lab down; the script itself fails when a namespace, link, mount or process remains. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        run(List.of("down"));
+    }
+
+    static void requirePrerequisites() throws IOException, InterruptedException {
+        List<String> missing = new ArrayList<>();
+        if (!"0".equals(output(List.of("id", "-u")).strip())) {
+            missing.add("root");
+        }
+        for (String tool : List.of("/usr/sbin/sshd", "/usr/bin/python3", "/usr/bin/ssh-keygen")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                missing.add(tool);
+            }
+        }
+        String why = "the real-sshd lab needs " + missing + " (.ci/run installs openssh-server and python3; CI runs as root)";
+        if (!missing.isEmpty() && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(why);
+        }
+        Assumptions.assumeTrue(missing.isEmpty(), why);
+    }
+
+    private static void run(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+        command.addAll(args);
+        output(command);
+    }
+
+    private static String output(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " failed: " + out);
+        }
+        return out;
+    }
+}

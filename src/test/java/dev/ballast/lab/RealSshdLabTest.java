@@ -1,0 +1,204 @@
+package dev.ballast.lab;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.ballast.rollout.LabFleetFixture;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+/**
+ * Ballast against real OpenSSH: five hosts of {@code deploy/lab/lab} (real sshd, bash and coreutils,
+ * stub hypervisor tools), every preflight check and every catalog step applied and verified, then each
+ * host rolled back from the web and checked back to exactly what the rollout had captured.
+ */
+@QuarkusTest
+class RealSshdLabTest {
+
+    static final List<String> HOSTS = List.of("hv-001.lab", "hv-002.lab", "hv-003.lab", "hv-004.lab", "hv-005.lab");
+    static final List<String> STEPS = List.of("io-scheduler", "hugepages", "libvirt-disk-cache", "virtio-scsi",
+            "domain-hugepages", "lvm-thin-pool", "raw-disk-permissions", "selinux-context");
+    /** The guest-agent check is probed on its own below: odd lab hosts run a domain whose agent never answers. */
+    static final List<String> CHECKS = List.of("kernel", "iommu", "libvirt-version", "nvme-temperature", "pcie-link",
+            "fio-baseline");
+    static final String PLAN = """
+            name: real-sshd-every-step
+            description: Every check and step of the catalog, on the real-sshd lab
+            preflight:
+              - check: kernel
+                params: {min: "5.15"}
+              - check: iommu
+              - check: libvirt-version
+                params: {min: "8.0.0"}
+              - check: nvme-temperature
+                params: {controller: nvme0, limit: "75"}
+              - check: pcie-link
+                params: {controller: nvme0, width: "4"}
+              - check: fio-baseline
+                params: {device: nvme0n1, runtime: "5"}
+            steps:
+              - step: io-scheduler
+                params: {device: nvme0n1, scheduler: none}
+              - step: hugepages
+                params: {count: "1024"}
+              - step: libvirt-disk-cache
+                params: {domain: all}
+              - step: virtio-scsi
+                params: {domain: all}
+              - step: domain-hugepages
+                params: {domain: all}
+              - step: lvm-thin-pool
+                params: {device: nvme1n1, vg: vg_lab, pool: tp_lab, size: 500G}
+              - step: raw-disk-permissions
+                params: {vg: vg_lab}
+              - step: selinux-context
+                params: {vg: vg_lab}
+            waves: {canary: 1, sizes: [100%], maxWaveFailures: 2, maxTotalFailures: 2}
+            """;
+
+    static RealSshdLab lab;
+
+    /** Once per class, in a BeforeEach: RestAssured knows the test application's port only from there on. */
+    @BeforeEach
+    void bringUpTheLab() throws Exception {
+        if (lab != null) {
+            return;
+        }
+        String publicKey = given().get("/api/identities/default").then().statusCode(200).extract().path("publicKey");
+        lab = RealSshdLab.up(HOSTS.size(), publicKey);
+        given().contentType("application/yaml").body(lab.ballastInventory().getBytes())
+                .post("/api/inventory/import?format=ballast").then().statusCode(200);
+    }
+
+    @AfterAll
+    static void takeTheLabDown() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    /**
+     * What each lab host's layout makes of the plan (deploy/lab/stubs/labtool init, the same layout as the
+     * in-process lab): hv-003 runs a domain OpenStack nova manages, so libvirt-disk-cache refuses it and the
+     * host rolls back what it had changed; hv-004 runs libvirt 7.0.0 and fails its preflight, changing
+     * nothing, and has no SELinux. (hv-005's nvme0n1 already runs none, but without the udev rule that
+     * keeps it at boot, so io-scheduler still has work there.)
+     */
+    @Test
+    void everyStepIsAppliedVerifiedAndRolledBackOnRealSshd() throws Exception {
+        LabFleetFixture.savePlan(PLAN);
+        long rollout = LabFleetFixture.startRollout("real-sshd-every-step", "lab=sshd", "apply");
+        JsonPath done = LabFleetFixture.awaitState(rollout, Duration.ofSeconds(120), "SUCCEEDED", "FAILED", "HALTED");
+        // Every wave ran (two failures were within the plan's thresholds); a rollout that ends with failed hosts is FAILED.
+        assertThat(done.getString("state")).as(() -> histories(rollout).toString()).isEqualTo("FAILED");
+        assertThat(done.getList("waves.state")).doesNotContain("PENDING", "RUNNING");
+
+        Map<String, String> tasks = new LinkedHashMap<>();
+        HOSTS.forEach(host -> tasks.put(host, detail(rollout, host).getString("task.state")));
+        assertThat(tasks).as(() -> histories(rollout).toString()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "hv-001.lab", "SUCCEEDED", "hv-002.lab", "SUCCEEDED", "hv-003.lab", "ROLLED_BACK", "hv-004.lab", "FAILED",
+                "hv-005.lab", "SUCCEEDED"));
+        JsonPath refused = detail(rollout, "hv-003.lab");
+        assertThat(refused.getString("task.errorKind")).isEqualTo("REFUSED_UNSAFE");
+        assertThat(refused.getList("history.findAll { it.kind == 'ROLLBACK' }.name")).containsExactly("hugepages", "io-scheduler");
+        assertThat(refused.getList("history.findAll { it.kind == 'ROLLBACK' }.outcome")).containsOnly("ROLLED_BACK");
+        JsonPath old = detail(rollout, "hv-004.lab");
+        assertThat(old.getString("task.errorKind")).isEqualTo("PREFLIGHT_FAILED");
+        assertThat(old.getString("task.error")).contains("libvirt daemon 7.0.0 is older than 8.0.0");
+        assertThat(old.getList("history.findAll { it.kind == 'STEP' }")).isEmpty();
+
+        Map<String, Map<String, Object>> applied = new LinkedHashMap<>();
+        Map<String, Object> original = new LinkedHashMap<>();
+        for (String host : List.of("hv-001.lab", "hv-002.lab", "hv-003.lab", "hv-005.lab")) {
+            JsonPath detail = detail(rollout, host);
+            assertThat(detail.getList("history.findAll { it.kind == 'CHECK' }.name")).as(host).containsExactlyElementsOf(CHECKS);
+            assertThat(detail.getList("history.findAll { it.kind == 'CHECK' }.outcome")).as(host).containsOnly("PASSED");
+            List<Map<String, Object>> steps = detail.getList("history.findAll { it.kind == 'STEP' }");
+            for (Map<String, Object> step : steps) {
+                if (step.get("outcome").equals("APPLIED")) {
+                    applied.put(host + " " + step.get("name"), castFacts(step.get("before")));
+                    // Steps on the same domain XML see each other's changes: the first one saw the original.
+                    castFacts(step.get("before")).forEach((fact, value) -> original.putIfAbsent(host + " " + fact, value));
+                }
+            }
+            if (!host.equals("hv-003.lab")) {
+                assertThat(steps).extracting(st -> st.get("name")).as(host).containsExactlyElementsOf(STEPS);
+                assertThat(steps).extracting(st -> st.get("outcome")).as(host).containsOnly("APPLIED");
+            }
+        }
+
+        for (String host : List.of("hv-001.lab", "hv-002.lab", "hv-005.lab")) {
+            long rollback = given().contentType("application/json").body(Map.of("rollout", rollout))
+                    .post("/api/hosts/" + host + "/rollback").then().statusCode(201).extract().jsonPath().getLong("id");
+            JsonPath back = LabFleetFixture.awaitState(rollback, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "HALTED");
+            JsonPath detail = detail(rollback, host);
+            assertThat(back.getString("state")).as(() -> detail.prettify()).isEqualTo("SUCCEEDED");
+            List<String> undone = new ArrayList<>(applied.keySet().stream().filter(k -> k.startsWith(host + " "))
+                    .map(k -> k.substring(host.length() + 1)).toList());
+            Collections.reverse(undone);
+            assertThat(detail.getList("history.name")).as(host).containsExactlyElementsOf(undone);
+            assertThat(detail.getList("history.outcome")).as(host).containsOnly("ROLLED_BACK");
+        }
+
+        // A check of the same plan now finds every host as the rollout found it, fact for fact.
+        long check = LabFleetFixture.startRollout("real-sshd-every-step", "lab=sshd", "check");
+        LabFleetFixture.awaitState(check, Duration.ofSeconds(120), "SUCCEEDED", "FAILED", "HALTED");
+        int compared = 0;
+        for (String host : HOSTS) {
+            for (Map<String, Object> step : detail(check, host).<Map<String, Object>>getList("history.findAll { it.kind == 'STEP' }")) {
+                if (applied.containsKey(host + " " + step.get("name"))) {
+                    // vg_lab is gone with its thin pool, and raw-disk-permissions has no group to look at.
+                    boolean groupGone = step.get("name").equals("raw-disk-permissions");
+                    assertThat(step.get("outcome")).as(host + " " + step.get("name") + ": " + step.get("detail"))
+                            .isEqualTo(groupGone ? "NOT_APPLICABLE" : "DRIFTED");
+                    Map<String, Object> facts = groupGone ? Map.of() : castFacts(step.get("before"));
+                    for (Map.Entry<String, Object> fact : facts.entrySet()) {
+                        assertThat(fact.getValue()).as(host + " " + step.get("name") + " " + fact.getKey())
+                                .isEqualTo(original.get(host + " " + fact.getKey()));
+                    }
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(applied.size());
+    }
+
+    @Test
+    void theGuestAgentCheckTellsAnsweringFromSilentDomains() {
+        guestAgent("hv-002.lab", "vm-2-1").then().statusCode(200).body("result.status", equalTo("PASSED"));
+        guestAgent("hv-001.lab", "all").then().statusCode(200).body("result.status", equalTo("FAILED"))
+                .body("result.message", containsString("did not answer on 1 of 2 domains"));
+    }
+
+    private static Response guestAgent(String host, String domain) {
+        return given().contentType("application/json").body(Map.of("check", "guest-agent", "params", Map.of("domain", domain)))
+                .post("/api/hosts/" + host + "/probe");
+    }
+
+    private static JsonPath detail(long rollout, String host) {
+        return given().get("/api/rollouts/" + rollout + "/hosts/" + host).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static List<String> histories(long rollout) {
+        return HOSTS.stream().map(h -> given().get("/api/rollouts/" + rollout + "/hosts/" + h).asString()).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castFacts(Object facts) {
+        return (Map<String, Object>) facts;
+    }
+}
