@@ -39,10 +39,28 @@ public final class RealSshdLab implements AutoCloseable {
         return Files.readString(DIR.resolve("ballast-inventory.yaml"));
     }
 
-    /** Takes the lab down; the script itself fails when a namespace, link, mount or process remains. */
+    /** Takes the lab down, and checks on its own that no namespace, link, mount or process of it remains. */
     @Override
     public void close() throws IOException, InterruptedException {
         run(List.of("down"));
+        List<String> left = new ArrayList<>();
+        if (output(List.of("ip", "netns", "list")).contains("ballast-lab-")) {
+            left.add("a network namespace");
+        }
+        if (output(List.of("ip", "-brief", "link", "show")).lines().anyMatch(l -> l.startsWith("blab"))) {
+            left.add("a veth link");
+        }
+        if (Files.readString(Path.of("/proc/self/mountinfo")).contains(DIR.toString())) {
+            left.add("a mount");
+        }
+        try (var processes = ProcessHandle.allProcesses()) {
+            if (processes.anyMatch(p -> p.info().commandLine().orElse("").contains(DIR + "/hosts/"))) {
+                left.add("a process");
+            }
+        }
+        if (!left.isEmpty() || Files.exists(DIR)) {
+            throw new AssertionError("lab down left " + left + (Files.exists(DIR) ? " and " + DIR : ""));
+        }
     }
 
     static void requirePrerequisites() throws IOException, InterruptedException {
