@@ -1,0 +1,1109 @@
+"""The hypervisor tools of a real-sshd lab host (deploy/lab/lab).
+
+One program, linked into each lab host's /usr/local/sbin under every name `labtool programs` prints. Each
+name answers the commands Ballast's catalog sends exactly as the in-process simulator does
+(src/main/java/dev/ballast/lab: same argument checks, same output bytes, same exit codes), keeping the
+host's state in files: the sysfs attributes and /proc/meminfo themselves, the /dev nodes, and JSON and
+domain XML under /usr/local/lib/ballast-lab. Everything else on a lab host (bash, cat, tail, rm, stat,
+chmod, readlink, env, uname) is the real program working on those files.
+
+Arguments the simulator would call a LabSurprise end with `labtool: unexpected: ARGV` and status 127,
+so a command the catalog should never send fails loudly instead of being guessed at.
+
+    labtool programs      the tool names, one a line (the lab links them from this list)
+    labtool init INDEX    create host INDEX's initial state (1..9999), as LabHosts.typical does
+"""
+
+import collections
+import contextlib
+import fcntl
+import functools
+import json
+import math
+import os
+import pwd
+import grp
+import re
+import shlex
+import subprocess
+import sys
+from xml.parsers import expat
+
+STATE = '/usr/local/lib/ballast-lab'
+MEM_TOTAL_KIB = 256 * 1024 * 1024
+GIB = 1 << 30
+EXTENT = 4 << 20
+LVM_FAILED = 5
+UUID = re.compile(r'[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}')
+GUEST_PING = '{"execute":"guest-ping"}'
+SCHEDULER = re.compile(r'/sys/block/([a-z0-9-]+)/queue/scheduler')
+HUGEPAGE_KNOB = re.compile(r'/sys/kernel/mm/hugepages/hugepages-([0-9]+)kB/nr_hugepages')
+HUGEPAGE_SIZES_KIB = (2048, 1048576)
+
+
+# What a program printed and how it exited, as the simulator's Exec record.
+Exec = collections.namedtuple('Exec', 'code out err', defaults=('', ''))
+
+
+def ok(out=''):
+    return Exec(0, out)
+
+
+def fail(code, err):
+    return Exec(code, '', err)
+
+
+class Unexpected(Exception):
+    """Arguments the catalog never sends: the simulator's LabSurprise."""
+
+
+def expect(args, expected, then):
+    if args != expected:
+        raise Unexpected()
+    return then()
+
+
+# --- State files ------------------------------------------------------------------------------------
+
+def load(name):
+    with open(f'{STATE}/{name}.json') as f:
+        return json.load(f)
+
+
+def save(name, doc):
+    write_file(f'{STATE}/{name}.json', json.dumps(doc, indent=1) + '\n')
+
+
+def read_file(path):
+    with open(path) as f:
+        return f.read()
+
+
+def write_file(path, text):
+    """Replaces a state file whole, so a reader never sees half of it."""
+    with open(path + '.new', 'w') as f:
+        f.write(text)
+    os.replace(path + '.new', path)
+
+
+def rewrite_in_place(path, text):
+    """Sysfs attributes and /proc/meminfo are single bind-mounted inodes: a rename would detach them."""
+    with open(path, 'r+') as f:
+        f.truncate()
+        f.write(text)
+
+
+def require_lab_host():
+    """Refuses to run outside a lab host, whose /sys, /dev, /etc, /proc/meminfo and /usr/local are its own."""
+    mounts = {}
+    with open('/proc/self/mountinfo') as f:
+        for line in f:
+            fields = line.split()
+            mounts[fields[4]] = fields[fields.index('-') + 1]  # a later mount on a point hides the earlier
+    if mounts.get('/sys', 'sysfs') == 'sysfs' or mounts.get('/dev') != 'tmpfs' \
+            or not {'/etc', '/proc/meminfo', '/usr/local'} <= mounts.keys():
+        sys.exit('labtool: not inside a lab host (deploy/lab/lab): /sys, /dev, /etc, /proc/meminfo and '
+                 '/usr/local must be the host\'s own mounts')
+
+
+# --- Disks and huge pages: the sysfs attributes are the state -----------------------------------------
+
+def tee(args, stdin):
+    """GNU tee for a sysfs attribute of the lab: a scheduler is chosen by name and an unknown one is EINVAL
+    (Disks.java); a huge page count is granted as far as memory allows (Hugepages.java). On success the
+    input goes to stdout, as tee copies it; on EINVAL only the error, as the simulator prints it."""
+    files = args[1:] if args[:1] == ['--'] else args
+    if len(files) != 1 or files[0].startswith('-'):
+        raise Unexpected()
+    path, text = files[0], stdin
+    if SCHEDULER.fullmatch(path) and os.path.isfile(path):
+        offered, _ = scheduler(path)
+        if text.strip() not in offered:
+            return fail(1, f'tee: {path}: Invalid argument\n')
+        rewrite_in_place(path, render_scheduler(offered, text.strip()))
+        return ok(text)
+    knob = HUGEPAGE_KNOB.fullmatch(path)
+    if knob and int(knob[1]) in HUGEPAGE_SIZES_KIB:
+        if not re.fullmatch('[0-9]{1,12}', text.strip()):
+            return fail(1, f'tee: {path}: Invalid argument\n')
+        reserve_hugepages(int(knob[1]), int(text.strip()))
+        return ok(text)
+    raise Unexpected()
+
+
+def kernel_path(arg):
+    """Paths tee must never reach for real: /proc/sys is the machine's own kernel, not the host's."""
+    path = os.path.normpath(arg)
+    return path.startswith(('/sys/', '/proc/')) or path in ('/sys', '/proc')
+
+
+def scheduler(path):
+    """The offered schedulers and the active one, from the attribute as the kernel prints it."""
+    words = read_file(path).split()
+    return [w.strip('[]') for w in words], next(w[1:-1] for w in words if w.startswith('['))
+
+
+def render_scheduler(offered, active):
+    return ' '.join(f'[{s}]' if s == active else s for s in offered) + '\n'
+
+
+def hugepage_knob(kib):
+    return f'/sys/kernel/mm/hugepages/hugepages-{kib}kB/nr_hugepages'
+
+
+def hugepages():
+    return {kib: int(read_file(hugepage_knob(kib))) for kib in HUGEPAGE_SIZES_KIB}
+
+
+def reserve_hugepages(kib, wanted):
+    """Like the kernel, a request beyond what memory allows is granted only in part, silently: here at most
+    three quarters of memory less what the other page size holds (Hugepages.reserve)."""
+    pages = hugepages()
+    others = sum(size * count for size, count in pages.items() if size != kib)
+    pages[kib] = max(0, min(wanted, (MEM_TOTAL_KIB * 3 // 4 - others) // kib))
+    rewrite_in_place(hugepage_knob(kib), f'{pages[kib]}\n')
+    rewrite_in_place('/proc/meminfo', meminfo(pages))
+
+
+def meminfo(pages):
+    """/proc/meminfo of a 256 GiB hypervisor as Linux 6.1 prints it; HugePages_* and Hugetlb tell the truth
+    about the pools, the rest is a plausible steady state with what huge pages take out of MemFree."""
+    hugetlb = sum(size * count for size, count in pages.items())
+    free = MEM_TOTAL_KIB - hugetlb - 11_534_336
+
+    def kb(name, value):
+        return f'{name + ":":<16}{value:>8} kB\n'
+    before = [('MemTotal', MEM_TOTAL_KIB), ('MemFree', free), ('MemAvailable', free + 6_291_456),
+              ('Buffers', 412_304), ('Cached', 6_183_472), ('SwapCached', 0), ('Active', 4_718_592),
+              ('Inactive', 3_145_728), ('Active(anon)', 2_097_152), ('Inactive(anon)', 524_288),
+              ('Active(file)', 2_621_440), ('Inactive(file)', 2_621_440), ('Unevictable', 12_852),
+              ('Mlocked', 12_000), ('SwapTotal', 8_388_604), ('SwapFree', 8_388_604), ('Zswap', 0),
+              ('Zswapped', 0), ('Dirty', 1_024), ('Writeback', 0), ('AnonPages', 2_588_672), ('Mapped', 262_144),
+              ('Shmem', 32_768), ('KReclaimable', 1_048_576), ('Slab', 1_572_864), ('SReclaimable', 1_048_576),
+              ('SUnreclaim', 524_288), ('KernelStack', 24_576), ('PageTables', 40_960), ('NFS_Unstable', 0),
+              ('Bounce', 0), ('WritebackTmp', 0), ('CommitLimit', MEM_TOTAL_KIB // 2 - hugetlb // 2 + 8_388_604),
+              ('Committed_AS', 9_437_184), ('VmallocTotal', 34_359_738_367), ('VmallocUsed', 262_144),
+              ('VmallocChunk', 0), ('Percpu', 98_304), ('HardwareCorrupted', 0), ('AnonHugePages', 1_048_576),
+              ('ShmemHugePages', 0), ('ShmemPmdMapped', 0), ('FileHugePages', 0), ('FilePmdMapped', 0)]
+    total = pages[2048]
+    return (''.join(kb(name, value) for name, value in before)
+            + f'HugePages_Total:   {total:5}\nHugePages_Free:    {total:5}\n'
+            + f'HugePages_Rsvd:    {0:5}\nHugePages_Surp:    {0:5}\n'
+            + kb('Hugepagesize', 2048) + kb('Hugetlb', hugetlb)
+            + kb('DirectMap4k', 1_048_576) + kb('DirectMap2M', 66_060_288) + kb('DirectMap1G', 201_326_592))
+
+
+def sysctl(args):
+    """sysctl for vm.nr_hugepages only, the default (2M) pool: -w prints what was asked, as sysctl does,
+    whatever the kernel granted. Nothing else: vm.* is global to the machine, not the host's."""
+    if len(args) == 2 and args[0] == '-w' and (wanted := re.fullmatch('vm\\.nr_hugepages=([0-9]{1,12})', args[1])):
+        reserve_hugepages(2048, int(wanted[1]))
+        return ok(f'vm.nr_hugepages = {wanted[1]}\n')
+    if args == ['-n', 'vm.nr_hugepages']:
+        return ok(read_file(hugepage_knob(2048)))
+    return fail(1, f'labtool: unexpected: {shlex.join(["sysctl", *args])} (the lab has only vm.nr_hugepages)\n')
+
+
+def udevadm(args):
+    """udevadm control --reload-rules: nothing to reload in a lab host, and udevadm prints nothing."""
+    return expect(args, ['control', '--reload-rules'], ok)
+
+
+# --- Hardware: what HardwareTools, LabLspci and LabFio print --------------------------------------------
+
+def virt_host_validate(args):
+    """virt-host-validate qemu under env LC_ALL=C, on healthy hardware: IOMMU on, vhost_net loaded. Without
+    the C locale it would print in the host's language, so that is unexpected (HardwareTools.env)."""
+    if args != ['qemu'] or os.environ.get('LC_ALL') != 'C':
+        raise Unexpected()
+    checks = [('Checking for hardware virtualization', 'PASS'), ('Checking if device /dev/kvm exists', 'PASS'),
+              ('Checking if device /dev/kvm is accessible', 'PASS'),
+              ('Checking if device /dev/vhost-net exists', 'PASS'), ('Checking if device /dev/net/tun exists', 'PASS')]
+    checks += [(f"Checking for cgroup '{cgroup}' controller support", 'PASS')
+               for cgroup in ('cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'blkio')]
+    checks += [('Checking for device assignment IOMMU support', 'PASS'),
+               ('Checking if IOMMU is enabled by kernel', 'PASS'),
+               ('Checking for secure guest support', 'WARN (Unknown if this platform has Secure Guest support)')]
+    return ok(''.join(f'{"QEMU":>6}: {check:<69}: {verdict}\n' for check, verdict in checks))
+
+
+def nvme_controller(name=None, address=None):
+    return next((c for c in load('hardware')['controllers'] if name in (None, c['name'])
+                 and address in (None, c['address'])), None)
+
+
+def nvme(args):
+    """nvme smart-log /dev/nvmeN -o json: nvme-cli 2.x's flat object, temperatures in kelvins."""
+    if len(args) != 4 or args[0] != 'smart-log' or not re.fullmatch('/dev/nvme[0-9]{1,3}', args[1]) \
+            or args[2:] != ['-o', 'json']:
+        raise Unexpected()
+    c = nvme_controller(name=args[1][len('/dev/'):])
+    if c is None:
+        return fail(1, f'Failed to open {args[1]}: No such file or directory\n')
+    k = c['kelvin']
+    fields = [('critical_warning', 0), ('temperature', k), ('avail_spare', 100), ('spare_thresh', 10),
+              ('percent_used', 2), ('endurance_grp_critical_warning_summary', 0), ('data_units_read', 48215513),
+              ('data_units_written', 61288204), ('host_read_commands', 1022938751),
+              ('host_write_commands', 1533812219), ('controller_busy_time', 3176), ('power_cycles', 41),
+              ('power_on_hours', 17533), ('unsafe_shutdowns', 12), ('media_errors', 0), ('num_err_log_entries', 0),
+              ('warning_temp_time', 0), ('critical_comp_time', 0), ('temperature_sensor_1', k),
+              ('temperature_sensor_2', k + 8), ('thm_temp1_trans_count', 0), ('thm_temp2_trans_count', 0),
+              ('thm_temp1_total_time', 0), ('thm_temp2_total_time', 0)]
+    return ok('{\n' + ',\n'.join(f'  "{name}":{value}' for name, value in fields) + '\n}\n')
+
+
+def sensors(args):
+    """sensors -j: lm-sensors prints its JSON by hand, three-space indents, 65261.850 and -273.150 for
+    limits it cannot read; one chip per NVMe controller, named by bus and devfn as libsensors does."""
+    if args != ['-j']:
+        raise Unexpected()
+    out = ('{\n   "coretemp-isa-0000":{\n      "Adapter": "ISA adapter",\n      "Package id 0":{\n'
+           '         "temp1_input": 48.000,\n         "temp1_max": 84.000,\n'
+           '         "temp1_crit": 94.000,\n         "temp1_crit_alarm": 0.000\n      }\n   }')
+    for c in load('hardware')['controllers']:
+        a = c['address']
+        chip = (int(a[5:7], 16) << 8) + (int(a[8:10], 16) << 3) + int(a[11])
+        celsius = c['kelvin'] - 273.15
+        out += (f',\n   "nvme-pci-{chip:04x}":{{\n      "Adapter": "PCI adapter",\n      "Composite":{{\n'
+                f'         "temp1_input": {celsius:.3f},\n         "temp1_max": 81.850,\n'
+                '         "temp1_min": -273.150,\n         "temp1_crit": 84.850,\n         "temp1_alarm": 0.000\n'
+                f'      }},\n      "Sensor 1":{{\n         "temp2_input": {celsius:.3f},\n'
+                '         "temp2_max": 65261.850,\n         "temp2_min": -273.150\n      }\n   }')
+    return ok(out + '\n}\n')
+
+
+def lspci(args):
+    """lspci -vvv -s BDF for a lab NVMe controller (a PCIe 4.0 x4 drive, as root sees it); an address with
+    no device prints nothing and exits 0. lspci 3.8+ marks a link narrower than it could train
+    "(downgraded)", and then the speed "(ok)" (LabLspci)."""
+    if len(args) != 3 or args[:2] != ['-vvv', '-s'] \
+            or not re.fullmatch('[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]', args[2]):
+        raise Unexpected()
+    c = nvme_controller(address=args[2])
+    if c is None:
+        return ok()
+    speed, cap, width = c['speed'], c['cap_width'], c['width']
+    status = f'Speed {speed} (ok), Width x{width} (downgraded)' if width < cap else f'Speed {speed}, Width x{width}'
+    device = 'Samsung Electronics Co Ltd NVMe SSD Controller PM9A1/PM9A3/980PRO'
+    return ok(f'{c["address"][5:]} Non-Volatile memory controller: {device} (prog-if 02 [NVM Express])\n'
+              f'\tSubsystem: {device}\n'
+              '\tControl: I/O- Mem+ BusMaster+ SpecCycle- MemWINV- VGASnoop- ParErr- Stepping- SERR- FastB2B- '
+              'DisINTx+\n'
+              '\tStatus: Cap+ 66MHz- UDF- FastB2B- ParErr- DEVSEL=fast >TAbort- <TAbort- <MAbort- >SERR- <PERR- INTx-\n'
+              '\tLatency: 0, Cache Line Size: 64 bytes\n\tInterrupt: pin A routed to IRQ 45\n\tNUMA node: 0\n'
+              '\tIOMMU group: 14\n\tRegion 0: Memory at fb600000 (64-bit, non-prefetchable) [size=16K]\n'
+              '\tCapabilities: [40] Power Management version 3\n'
+              '\t\tFlags: PMEClk- DSI- D1- D2- AuxCurrent=0mA PME(D0-,D1-,D2-,D3hot-,D3cold-)\n'
+              '\t\tStatus: D0 NoSoftRst+ PME-Enable- DSel=0 DScale=0 PME-\n'
+              '\tCapabilities: [70] Express (v2) Endpoint, MSI 00\n'
+              '\t\tDevCap:\tMaxPayload 256 bytes, PhantFunc 0, Latency L0s unlimited, L1 unlimited\n'
+              '\t\t\tExtTag+ AttnBtn- AttnInd- PwrInd- RBE+ FLReset+ SlotPowerLimit 0W\n'
+              '\t\tDevCtl:\tCorrErr+ NonFatalErr+ FatalErr+ UnsupReq+\n'
+              '\t\t\tRlxdOrd+ ExtTag+ PhantFunc- AuxPwr- NoSnoop+ FLReset-\n'
+              '\t\t\tMaxPayload 256 bytes, MaxReadReq 512 bytes\n'
+              '\t\tDevSta:\tCorrErr- NonFatalErr- FatalErr- UnsupReq- AuxPwr- TransPend-\n'
+              f'\t\tLnkCap:\tPort #0, Speed {speed}, Width x{cap}, ASPM L1, Exit Latency L1 <64us\n'
+              '\t\t\tClockPM+ Surprise- LLActRep- BwNot- ASPMOptComp+\n'
+              '\t\tLnkCtl:\tASPM Disabled; RCB 64 bytes, Disabled- CommClk+\n'
+              '\t\t\tExtSynch- ClockPM- AutWidDis- BWInt- AutBWInt-\n'
+              f'\t\tLnkSta:\t{status}\n'
+              '\t\t\tTrErr- Train- SlotClk+ DLActive- BWMgmt- ABWMgmt-\n'
+              f'\t\tLnkCtl2: Target Link Speed: {speed}, EnterCompliance- SpeedDis-\n'
+              '\t\tLnkSta2: Current De-emphasis Level: -3.5dB, EqualizationComplete+ EqualizationPhase1+\n'
+              '\tCapabilities: [b0] MSI-X: Enable+ Count=130 Masked-\n'
+              '\t\tVector table: BAR=0 offset=00003000\n\t\tPBA: BAR=0 offset=00002000\n'
+              '\tKernel driver in use: nvme\n\tKernel modules: nvme\n\n')
+
+
+FIO_PERCENTILES = (1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99)
+
+
+def fio(args):
+    """fio running the catalog's read-only baseline job and nothing else, so a job that might write cannot
+    slip through; prints fio 3.33's JSON trimmed as LabFio does, at once rather than after --runtime."""
+    filename = re.fullmatch('--filename=/dev/([a-z0-9-]{1,32})', args[1]) if len(args) > 1 else None
+    runtime = re.fullmatch('--runtime=([0-9]{1,4})', args[10]) if len(args) > 10 else None
+    if not filename or not runtime or args != [
+            '--name=baseline', args[1], '--readonly', '--rw=randread', '--bs=4k', '--ioengine=libaio', '--direct=1',
+            '--numjobs=4', '--iodepth=32', '--time_based', args[10], '--group_reporting', '--output-format=json']:
+        raise Unexpected()
+    figures = load('hardware')['fio'].get(filename[1])
+    if figures is None:
+        return fail(1, 'baseline: you need to specify size=\n'
+                       'fio: pid=0, err=22/file:filesetup.c:1120, func=total_file_size, error=Invalid argument\n')
+    iops, p50, p99 = figures
+    attribute = f'/sys/block/{filename[1]}/queue/scheduler'
+    if os.path.isfile(attribute) and scheduler(attribute)[1] == 'bfq':
+        # BFQ's per-request accounting costs an NVMe disk about 45% of its random-read IOPS.
+        iops, p50, p99 = iops * 0.55, p50 * 2, p99 * 2
+    return ok(fio_json(iops, p50, p99, int(runtime[1]), args[1][len('--filename='):]))
+
+
+def java_round(x):
+    """Java's Math.round: halves go up, where Python's round() goes to even."""
+    return math.floor(x + 0.5)
+
+
+def fio_latency(p50, p99, percentile):
+    """A latency curve through the host's p50 and p99: flat below the median, a steep tail above it."""
+    if percentile <= 50:
+        return java_round(p50 * (0.4 + 0.6 * percentile / 50))
+    return java_round(p50 + (p99 - p50) * math.pow((percentile - 50) / 49, 3))
+
+
+def fio_json(iops, p50, p99, seconds, filename):
+    """fio's JSON: " : " between key and value, two-space indents, floats printed with %f."""
+    ios = java_round(iops * seconds)
+    options = {'name': 'baseline', 'filename': filename, 'readonly': '', 'rw': 'randread', 'bs': '4k',
+               'ioengine': 'libaio', 'direct': '1', 'numjobs': '4', 'iodepth': '32', 'time_based': '',
+               'runtime': str(seconds)}
+    latency = {'min': p50 // 10, 'max': p99 * 4, 'mean': f'{p50 * 1.05:.6f}', 'stddev': f'{p50 * 0.3:.6f}', 'N': ios,
+               'percentile': {f'{p:f}': fio_latency(p50, p99, p) for p in FIO_PERCENTILES}}
+    read = {'io_bytes': ios * 4096, 'io_kbytes': ios * 4, 'bw_bytes': java_round(iops * 4096),
+            'bw': java_round(iops * 4), 'iops': f'{iops:.6f}', 'runtime': seconds * 1000, 'total_ios': ios,
+            'short_ios': 0, 'drop_ios': 0, 'clat_ns': latency}
+    job = {'jobname': 'baseline', 'groupid': 0, 'error': 0, 'eta': 0, 'elapsed': seconds + 1, 'job options': options,
+           'read': read, 'write': {'io_bytes': 0, 'bw': 0, 'iops': '0.000000', 'total_ios': 0}}
+    text = json.dumps({'fio version': 'fio-3.33', 'timestamp': 1718000000, 'time': 'Mon Jun 10 06:13:20 2024',
+                       'global options': {}, 'jobs': [job]}, indent=2, separators=(',', ' : '))
+    # json.dumps would print floats shortest-first: they travel as %f strings and lose their quotes here.
+    return re.sub(' : "([0-9]+\\.[0-9]{6})"', r' : \1', text) + '\n'
+
+
+# --- Libvirt: domains as XML files, printed the way virsh prints them (Libvirt, LibvirtXml) --------------
+
+class Element:
+    """A domain XML element that keeps attribute order and namespace prefixes, as LibvirtXml.Element."""
+
+    def __init__(self, name, attrs=None):
+        self.name, self.attrs, self.children, self.text = name, attrs or {}, [], ''
+
+    def child(self, name):
+        return next((c for c in self.children if c.name == name), None)
+
+    def all(self, name):
+        return [c for c in self.children if c.name == name]
+
+    def child_text(self, name):
+        c = self.child(name)
+        return None if c is None else c.text
+
+
+def parse_xml(xml):
+    """Well-formed XML into Elements: mixed and blank text dropped, leaves' text kept as it is."""
+    parser = expat.ParserCreate()
+    parser.ordered_attributes = True
+    parser.buffer_text = True
+    open_elements, roots = [], []
+
+    def start(name, attrs):
+        pairs = list(zip(attrs[::2], attrs[1::2]))
+        # The simulator's StAX parser reports an element's namespace declarations before its attributes.
+        pairs.sort(key=lambda pair: not (pair[0] == 'xmlns' or pair[0].startswith('xmlns:')))
+        element = Element(name, dict(pairs))
+        (open_elements[-1].children if open_elements else roots).append(element)
+        open_elements.append(element)
+
+    def end(_name):
+        element = open_elements.pop()
+        # Java's isBlank: whitespace, but not the no-break spaces or NEL that Python's isspace() also counts.
+        if element.children or all(c.isspace() and c not in '\x85\xa0\u2007\u202f' for c in element.text):
+            element.text = ''
+
+    def characters(text):
+        if open_elements:
+            open_elements[-1].text += text
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, characters
+    parser.Parse(xml, True)
+    return roots[0]
+
+
+def format_xml(element, indent=''):
+    """Two-space indent and single-quoted attributes, as libvirt prints: a parsed document prints back the same."""
+    head = indent + '<' + element.name + ''.join(f" {k}='{escape(v, True)}'" for k, v in element.attrs.items())
+    if element.children:
+        return (head + '>\n' + ''.join(format_xml(c, indent + '  ') for c in element.children)
+                + f'{indent}</{element.name}>\n')
+    if element.text:
+        return f'{head}>{escape(element.text, False)}</{element.name}>\n'
+    return head + '/>\n'
+
+
+def escape(text, attribute):
+    text = text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+    return text.replace("'", '&apos;').replace('"', '&quot;') if attribute else text
+
+
+def domain_file(uuid, live=False):
+    """A domain's persistent XML; its live XML (what the running QEMU was started with) exists while it runs."""
+    return f'{STATE}/domains/{uuid}{".live" if live else ""}.xml'
+
+
+def running(uuid):
+    return os.path.exists(domain_file(uuid, live=True))
+
+
+def virsh(args, stdin=''):
+    """virsh as the catalog uses it: a domain is addressed by UUID everywhere but domuuid, and define
+    replaces only the persistent XML, so a running domain keeps its old one until a cold start."""
+    sub, rest = (args[0], args[1:]) if args else ('', [])
+    libvirt = load('libvirt')
+    if sub == 'list':
+        return virsh_list(libvirt, rest)
+    if sub == 'domuuid' and len(rest) == 1:
+        found = [d['uuid'] for d in libvirt['domains'] if d['name'] == rest[0]]
+        return ok(found[0] + '\n\n') if found else not_found(rest[0])
+    if sub == 'dumpxml' and len(rest) == 3 and rest[:2] == ['--inactive', '--security-info']:
+        return with_domain(libvirt, rest[2:], lambda d: ok(read_file(domain_file(d['uuid']))))
+    if sub == 'dumpxml':
+        # Without --security-info virsh leaves out the graphics password, which is why capture asks for it.
+        return with_domain(libvirt, rest, lambda d: ok(re.sub(" passwd='[^']*'", '', read_file(
+            domain_file(d['uuid'], live=running(d['uuid']))))))
+    if sub == 'domstate':
+        return with_domain(libvirt, rest, lambda d: ok(('running' if running(d['uuid']) else 'shut off') + '\n\n'))
+    if sub == 'define':
+        return expect(rest, ['--validate', '/dev/stdin'], lambda: define(libvirt, stdin))
+    if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] == GUEST_PING and rest[2:] == ['--timeout', '5']:
+        return with_domain(libvirt, rest[:1], agent_ping)
+    if sub == 'version':
+        v = libvirt['version']
+        return expect(rest, ['--daemon'], lambda: ok(
+            f'Compiled against library: libvirt {v}\nUsing library: libvirt {v}\nUsing API: QEMU {v}\n'
+            f'Running hypervisor: QEMU 7.2.0\nRunning against daemon: {v}\n\n'))
+    raise Unexpected()
+
+
+def virsh_list(libvirt, args):
+    if args not in (['--all', '--uuid'], ['--uuid']):
+        raise Unexpected()
+    return ok(''.join(d['uuid'] + '\n' for d in libvirt['domains'] if args[0] == '--all' or running(d['uuid'])) + '\n')
+
+
+def with_domain(libvirt, args, then):
+    if len(args) != 1 or not UUID.fullmatch(args[0]):
+        raise Unexpected()
+    found = [d for d in libvirt['domains'] if d['uuid'] == args[0]]
+    return then(found[0]) if found else not_found(args[0])
+
+
+def not_found(ref):
+    return fail(1, f"error: failed to get domain '{ref}'\n")
+
+
+def agent_ping(domain):
+    if not running(domain['uuid']):
+        return fail(1, 'error: Requested operation is not valid: domain is not running\n')
+    if domain['agent']:
+        return ok('{"return":{}}\n\n')
+    return fail(1, 'error: Guest agent is not responding: QEMU guest agent is not connected\n')
+
+
+def define(libvirt, text):
+    """virsh define --validate /dev/stdin of a domain the host holds, filling in what libvirt fills in."""
+    try:
+        root = parse_xml(text)
+    except expat.ExpatError as e:
+        return fail(1, f'error: Failed to define domain from /dev/stdin\nerror: XML error: {e}\n')
+    found = [d for d in libvirt['domains'] if root.name == 'domain' and d['uuid'] == root.child_text('uuid')]
+    if not found or found[0]['name'] != root.child_text('name') or 'type' not in root.attrs:
+        raise Unexpected()
+    devices = root.child('devices')
+    targets = [disk.child('target').attrs.get('dev') for disk in devices.all('disk')]
+    duplicate = next((t for i, t in enumerate(targets) if t in targets[:i]), None)
+    if duplicate is not None:
+        return fail(1, 'error: Failed to define domain from /dev/stdin\n'
+                       f"error: XML error: target '{duplicate}' duplicated for disk sources\n")
+    assign_addresses(devices)
+    write_file(domain_file(found[0]['uuid']), format_xml(root))
+    return ok(f"Domain '{found[0]['name']}' defined from /dev/stdin\n\n")
+
+
+def assign_addresses(devices):
+    """What libvirt fills in on define: an index for a controller that has none, a PCI slot for a virtio-scsi
+    controller, a drive address for a SCSI disk. Steps must accept XML that grew these."""
+    for controller in devices.all('controller'):
+        if 'index' not in controller.attrs:
+            rest = controller.attrs
+            controller.attrs = {'type': rest.pop('type'), 'index': '0', **rest}
+        if controller.child('address') is None and controller.attrs.get('model') == 'virtio-scsi':
+            controller.children.append(Element('address', {
+                'type': 'pci', 'domain': '0x0000', 'bus': '0x00', 'slot': f'0x{free_slot(devices):02x}',
+                'function': '0x0'}))
+    unit = 0
+    for disk in devices.all('disk'):
+        if disk.child('target').attrs.get('bus') == 'scsi':
+            if disk.child('address') is None:
+                disk.children.append(Element('address', {
+                    'type': 'drive', 'controller': '0', 'bus': '0', 'target': '0', 'unit': str(unit)}))
+            unit += 1
+
+
+def free_slot(devices):
+    used = set()
+
+    def collect(element):
+        if element.name == 'address' and element.attrs.get('type') == 'pci':
+            used.add(element.attrs.get('slot'))
+        for c in element.children:
+            collect(c)
+    collect(devices)
+    slot = 1
+    while f'0x{slot:02x}' in used:
+        slot += 1
+    return slot
+
+
+# --- LVM, wipefs: state in lvm.json, reports as LVM 2.03 prints them (Lvm, LvmTools) ---------------------
+
+def lvm_changer(program):
+    """A program that may change LVM: the state is saved and the /dev/VG/LV nodes follow, as udev's would."""
+    def run(args):
+        lvm = load('lvm')
+        result = program(lvm, args)
+        save('lvm', lvm)
+        sync_nodes(lvm)
+        return result
+    return run
+
+
+def is_active(lv):
+    return lv['attr'][4] == 'a'
+
+
+def is_pool(lv):
+    return lv['attr'][0] == 't'
+
+
+def has_node(lv):
+    """Only active volumes that are not thin pools have a /dev/VG/LV node."""
+    return is_active(lv) and not is_pool(lv)
+
+
+def lv_extents(lv):
+    """Extents taken from the group: a thin volume lives in its pool; a pool also has metadata and a spare."""
+    return 0 if lv['pool'] else lv['bytes'] // EXTENT + (2 * 32 if is_pool(lv) else 0)
+
+
+def lvs_of(lvm, vg):
+    return [lv for lv in lvm['lvs'] if lv['vg'] == vg]
+
+
+def pvs_of(lvm, vg):
+    return [pv for pv in lvm['pvs'].values() if pv['vg'] == vg]
+
+
+def free_extents(lvm, vg):
+    """LVM's default 4 MiB extents, after 1 MiB of metadata on each physical volume."""
+    return (sum((pv['bytes'] - (1 << 20)) // EXTENT for pv in pvs_of(lvm, vg))
+            - sum(lv_extents(lv) for lv in lvs_of(lvm, vg)))
+
+
+def find_lv(lvm, path):
+    parts = path.split('/')
+    if len(parts) != 2:
+        raise Unexpected()
+    return next((lv for lv in lvm['lvs'] if [lv['vg'], lv['name']] == parts), None)
+
+
+def sync_nodes(lvm):
+    """Makes /dev/VG/LV match the active volumes, new nodes 660 root:disk; a node that stays keeps its mode."""
+    for vg in lvm['vgs']:
+        directory = f'/dev/{vg}'
+        wanted = {lv['name'] for lv in lvs_of(lvm, vg) if has_node(lv)}
+        if wanted and not os.path.isdir(directory):
+            os.mkdir(directory, 0o755)
+        if not os.path.isdir(directory) or os.path.islink(directory):
+            continue
+        for name in set(os.listdir(directory)) - wanted:
+            os.remove(f'{directory}/{name}')
+        for name in wanted - set(os.listdir(directory)):
+            make_device(f'{directory}/{name}')
+        if not wanted:
+            os.rmdir(directory)
+
+
+def make_device(path):
+    """A fake disk node: a regular file with a device node's mode and owner, for the real stat and chmod."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    os.chown(path, 0, grp.getgrnam('disk').gr_gid)
+    os.chmod(path, 0o660)
+
+
+def lvm_report(section, rows):
+    """LVM's JSON layout: two spaces of log indent, four per level, one object per line, every value a string."""
+    lines = ',\n'.join('                  {' + ', '.join(f'"{k}":"{v}"' for k, v in row) + '}' for row in rows)
+    return ('  {\n      "report": [\n          {\n              "' + section + '": [\n'
+            + (lines + '\n' if rows else '') + '              ]\n          }\n      ]\n  }\n')
+
+
+def pvs(args):
+    """pvs --reportformat json -o pv_name,vg_name, sorted by device."""
+    lvm = load('lvm')
+    return expect(args, ['--reportformat', 'json', '-o', 'pv_name,vg_name'], lambda: ok(lvm_report(
+        'pv', [[('pv_name', name), ('vg_name', lvm['pvs'][name]['vg'])] for name in sorted(lvm['pvs'])])))
+
+
+def vgs(args):
+    """vgs --reportformat json -o vg_name,pv_count,lv_count, sorted by name."""
+    lvm = load('lvm')
+    return expect(args, ['--reportformat', 'json', '-o', 'vg_name,pv_count,lv_count'], lambda: ok(lvm_report(
+        'vg', [[('vg_name', vg), ('pv_count', len(pvs_of(lvm, vg))), ('lv_count', len(lvs_of(lvm, vg)))]
+               for vg in sorted(lvm['vgs'])])))
+
+
+def lvs(args):
+    """lvs --reportformat json -o lv_name,vg_name,lv_attr,lv_size,pool_lv --units b --nosuffix, by group and name."""
+    lvm = load('lvm')
+    rows = [[('lv_name', lv['name']), ('vg_name', lv['vg']), ('lv_attr', lv['attr']), ('lv_size', lv['bytes']),
+             ('pool_lv', lv['pool'])] for lv in sorted(lvm['lvs'], key=lambda lv: (lv['vg'], lv['name']))]
+    return expect(args, ['--reportformat', 'json', '-o', 'lv_name,vg_name,lv_attr,lv_size,pool_lv', '--units', 'b',
+                         '--nosuffix'], lambda: ok(lvm_report('lv', rows)))
+
+
+def wipefs(args):
+    """wipefs --noheadings --output TYPE DEVICE: the signatures on the disk, one a line; never wipes."""
+    if len(args) != 4 or args[:3] != ['--noheadings', '--output', 'TYPE']:
+        raise Unexpected()
+    disk = load('lvm')['disks'].get(args[3])
+    if disk is None:
+        return fail(1, f'wipefs: error: {args[3]}: probing initialization failed: No such file or directory\n')
+    return ok(''.join(t + '\n' for t in disk['signatures']))
+
+
+def operands(args, count):
+    """Only the bare operands the catalog sends; an option that would skip a prompt (-y, -f) is unexpected.
+    Every y/n prompt reads end-of-file and so answers no, as on a real host fed no input."""
+    if len(args) != count or any(a.startswith('-') for a in args):
+        raise Unexpected()
+    return args
+
+
+@lvm_changer
+def pvcreate(lvm, args):
+    """pvcreate DEVICE: refuses a partitioned disk, a PV of a group, or a disk with another signature."""
+    return create_pv(lvm, operands(args, 1)[0])
+
+
+def create_pv(lvm, device):
+    disk, existing = lvm['disks'].get(device), lvm['pvs'].get(device)
+    if disk is None:
+        return fail(LVM_FAILED, f'  No device found for {device}.\n')
+    if existing and existing['vg']:
+        return fail(LVM_FAILED, f'  Can\'t initialize physical volume "{device}" of volume group "{existing["vg"]}"'
+                                f' without -ff\n  {device}: physical volume not initialized.\n')
+    if 'PMBR' in disk['signatures'] or 'dos' in disk['signatures']:
+        return fail(LVM_FAILED, f'  Cannot use {device}: device is partitioned\n')
+    if existing is None and disk['signatures']:
+        kind = disk['signatures'][0]
+        return Exec(LVM_FAILED, f'WARNING: {kind} signature detected on {device} at offset '
+                                f'{1080 if kind == "ext4" else 0}. Wipe it? [y/n]: [n]\n',
+                    f'  Aborted wiping of {kind}.\n  1 existing signature left on the device.\n')
+    lvm['pvs'][device] = {'bytes': disk['bytes'], 'vg': ''}
+    disk['signatures'] = ['LVM2_member']
+    return ok(f'  Physical volume "{device}" successfully created.\n')
+
+
+@lvm_changer
+def vgcreate(lvm, args):
+    """vgcreate VG DEVICE: like LVM 2.03, initialises a device that is not yet a PV on the way."""
+    vg, device = operands(args, 2)
+    if vg in lvm['vgs']:
+        return fail(LVM_FAILED, f'  A volume group called {vg} already exists.\n')
+    created = ''
+    if device not in lvm['pvs']:
+        result = create_pv(lvm, device)
+        if result.code != 0:
+            return result
+        created = result.out
+    pv = lvm['pvs'][device]
+    if pv['vg']:
+        return fail(LVM_FAILED, f"  Physical volume '{device}' is already in volume group '{pv['vg']}'\n"
+                                f"  Unable to add physical volume '{device}' to volume group '{vg}'\n"
+                                f'  {device}: physical volume not initialized.\n')
+    pv['vg'] = vg
+    lvm['vgs'].append(vg)
+    return ok(created + f'  Volume group "{vg}" successfully created\n')
+
+
+@lvm_changer
+def lvcreate(lvm, args):
+    """lvcreate -L SIZE --thinpool POOL VG, and no other kind of volume."""
+    if len(args) != 5 or args[0] != '-L' or not re.fullmatch('[1-9][0-9]{0,6}[MGT]', args[1]) \
+            or args[2] != '--thinpool' or args[3].startswith('-') or args[4].startswith('-'):
+        raise Unexpected()
+    pool, vg = args[3], args[4]
+    if vg not in lvm['vgs']:
+        return vg_not_found(vg)
+    if find_lv(lvm, f'{vg}/{pool}'):
+        return fail(LVM_FAILED, f'  Logical Volume "{pool}" already exists in volume group "{vg}"\n')
+    lv = {'vg': vg, 'name': pool, 'attr': 'twi-a-tz--', 'pool': '',
+          'bytes': int(args[1][:-1]) << {'M': 20, 'G': 30, 'T': 40}[args[1][-1]]}
+    free = free_extents(lvm, vg)
+    if lv_extents(lv) > free:
+        return fail(LVM_FAILED, f'  Volume group "{vg}" has insufficient free space ({free} extents): '
+                                f'{lv_extents(lv)} required.\n')
+    lvm['lvs'].append(lv)
+    return ok('  Thin pool volume with chunk size 64.00 KiB can address at most 15.81 TiB of data.\n'
+              f'  Logical volume "{pool}" created.\n')
+
+
+@lvm_changer
+def lvchange(lvm, args):
+    """lvchange -an VG/LV: refused while an active thin volume uses the pool."""
+    if len(args) != 2 or args[0] != '-an':
+        raise Unexpected()
+    lv = find_lv(lvm, args[1])
+    if lv is None:
+        return fail(LVM_FAILED, f'  Failed to find logical volume "{args[1]}"\n')
+    if any(thin['pool'] == lv['name'] and is_active(thin) for thin in lvs_of(lvm, lv['vg'])):
+        return fail(LVM_FAILED, f'  Logical volume {args[1]} is used by another device.\n')
+    lv['attr'] = lv['attr'][:4] + '--' + lv['attr'][6:]
+    return ok()
+
+
+@lvm_changer
+def lvremove(lvm, args):
+    """lvremove VG/LV: asks (and so declines) for a pool with thin volumes or an active volume."""
+    path = operands(args, 1)[0]
+    lv = find_lv(lvm, path)
+    if lv is None:
+        return fail(LVM_FAILED, f'  Failed to find logical volume "{path}"\n')
+    dependent = sum(1 for thin in lvs_of(lvm, lv['vg']) if thin['pool'] == lv['name'])
+    if dependent:
+        return Exec(LVM_FAILED, f'Removing pool "{lv["name"]}" will remove {dependent} dependent volume(s). '
+                                'Proceed? [y/n]: [n]\n', f'  Logical volume "{lv["name"]}" not removed.\n')
+    if is_active(lv):
+        return Exec(LVM_FAILED, f'Do you really want to remove active logical volume {path}? [y/n]: [n]\n',
+                    f'  Logical volume {path} not removed.\n')
+    lvm['lvs'].remove(lv)
+    return ok(f'  Logical volume "{lv["name"]}" successfully removed.\n')
+
+
+@lvm_changer
+def vgremove(lvm, args):
+    """vgremove VG: asks (and so declines) while the group holds volumes."""
+    vg = operands(args, 1)[0]
+    if vg not in lvm['vgs']:
+        return vg_not_found(vg)
+    volumes = len(lvs_of(lvm, vg))
+    if volumes:
+        return Exec(LVM_FAILED, f'Do you really want to remove volume group "{vg}" containing {volumes} logical '
+                                'volumes? [y/n]: [n]\n', f'  Volume group "{vg}" not removed\n')
+    for pv in pvs_of(lvm, vg):
+        pv['vg'] = ''
+    lvm['vgs'].remove(vg)
+    return ok(f'  Volume group "{vg}" successfully removed\n')
+
+
+@lvm_changer
+def pvremove(lvm, args):
+    """pvremove DEVICE: refused for a PV of a group; wipes the label."""
+    device = operands(args, 1)[0]
+    pv = lvm['pvs'].get(device)
+    if pv is None:
+        return fail(LVM_FAILED, f'  No PV found on device {device}.\n')
+    if pv['vg']:
+        return fail(LVM_FAILED, f'  PV {device} is used by VG {pv["vg"]} so please use vgreduce first.\n'
+                                '  (If you are certain you need pvremove, then confirm by using --force twice.)\n')
+    del lvm['pvs'][device]
+    if device in lvm['disks']:
+        lvm['disks'][device]['signatures'] = []
+    return ok(f'  Labels on physical volume "{device}" successfully wiped.\n')
+
+
+def vg_not_found(vg):
+    return fail(LVM_FAILED, f'  Volume group "{vg}" not found\n  Cannot process volume group {vg}\n')
+
+
+# --- SELinux: mode and local file-context rules in selinux.json (Selinux) -------------------------------
+
+def selinux_program(program):
+    """Where SELinux is not installed (mode null, as on Debian), bash finds no such command."""
+    def run(args):
+        selinux = load('selinux')
+        if selinux['mode'] is None:
+            return fail(127, f'bash: line 1: {program.__name__}: command not found\n')
+        return program(selinux, args)
+    return run
+
+
+@selinux_program
+def getenforce(selinux, args):
+    """getenforce: Enforcing, Permissive or Disabled."""
+    return expect(args, [], lambda: ok(selinux['mode'] + '\n'))
+
+
+@selinux_program
+def semanage(selinux, args):
+    """semanage fcontext --list --locallist, -a/-m -t TYPE SPEC and -d SPEC: "all files" rules only,
+    listed in the order they were added, as semanage does."""
+    rules = selinux['local']
+    if args == ['fcontext', '--list', '--locallist']:
+        if not rules:
+            return ok()
+        return ok(f'{"SELinux fcontext":<50} {"type":<18} Context\n\n' + ''.join(
+            f'{spec:<50} {"all files":<18} system_u:object_r:{kind}:s0 \n' for spec, kind in rules.items()))
+    if len(args) == 5 and args[0] == 'fcontext' and args[2] == '-t' and re.fullmatch('[a-z0-9_]+_t', args[3]):
+        spec, add = args[4], args[1] == '-a'
+        if not add and args[1] != '-m':
+            raise Unexpected()
+        if add == (spec in rules):
+            return fail(1, f'ValueError: File context for {spec}{" already defined" if add else " is not defined"}\n')
+        rules[spec] = args[3]
+    elif len(args) == 3 and args[:2] == ['fcontext', '-d']:
+        if rules.pop(args[2], None) is None:
+            return fail(1, f'ValueError: File context for {args[2]} is not defined\n')
+    else:
+        raise Unexpected()
+    save('selinux', selinux)
+    return ok()
+
+
+@selinux_program
+def restorecon(selinux, args):
+    """restorecon -R [-i] /dev/VG: nothing to relabel in the lab, but a group without nodes has no
+    directory, which only -i (ignore missing files) forgives."""
+    ignore_missing = len(args) == 3 and args[1] == '-i'
+    if len(args) != (3 if ignore_missing else 2) or args[0] != '-R' \
+            or not re.fullmatch('/dev/[A-Za-z0-9_.-]+', args[-1]):
+        raise Unexpected()
+    vg = args[-1][len('/dev/'):]
+    if ignore_missing or any(lv['vg'] == vg and has_node(lv) for lv in load('lvm')['lvs']):
+        return ok()
+    return fail(255, f'restorecon: lstat({args[-1]}) failed: No such file or directory\n')
+
+
+PROGRAMS = {
+    'tee': tee, 'sysctl': sysctl, 'udevadm': udevadm, 'virt-host-validate': virt_host_validate, 'virsh': virsh,
+    'pvs': pvs, 'vgs': vgs, 'lvs': lvs, 'wipefs': wipefs, 'pvcreate': pvcreate, 'vgcreate': vgcreate,
+    'lvcreate': lvcreate, 'lvchange': lvchange, 'lvremove': lvremove, 'vgremove': vgremove, 'pvremove': pvremove,
+    'getenforce': getenforce, 'semanage': semanage, 'restorecon': restorecon, 'nvme': nvme, 'sensors': sensors,
+    'lspci': lspci, 'fio': fio,
+}
+
+
+# --- The initial state of host INDEX (LabHosts.typical, LabDomains.populate, LvmLayout.typical) ----------
+
+def init(index):
+    """Healthy hardware for every host (every preflight check passes); disks, domains, LVM and SELinux
+    vary by index exactly as in the in-process lab."""
+    if os.listdir(STATE) != ['lock']:
+        sys.exit(f'labtool: {STATE} already holds a host\'s state')
+    hardware = {
+        'controllers': [
+            {'name': 'nvme0', 'root_port': '0000:00:01.1', 'address': '0000:01:00.0', 'kelvin': 308 + index % 5,
+             'speed': '16GT/s', 'cap_width': 4, 'width': 4},
+            {'name': 'nvme1', 'root_port': '0000:00:01.2', 'address': '0000:02:00.0', 'kelvin': 311 + index % 3,
+             'speed': '16GT/s', 'cap_width': 4, 'width': 4}],
+        # IOPS, median and 99th percentile completion latency (ns) of the catalog's fio job per disk.
+        'fio': {'nvme0n1': [612_480.25 + index * 37.5, 204_800, 411_648], 'nvme1n1': [598_016.75, 209_920, 419_840],
+                'sda': [71_903.4, 1_777_664, 3_063_808]}}
+    save('hardware', hardware)
+    init_sysfs(index, hardware)
+    rewrite_in_place('/proc/meminfo', meminfo(hugepages()))
+    init_domains(index)
+    lvm = init_lvm(index)
+    init_selinux(index)
+    init_etc()
+    for disk in sorted({*lvm['disks'], *lvm['pvs'], '/dev/nvme0', '/dev/nvme1'}):
+        make_device(disk)
+    sync_nodes(lvm)
+    if index % 3 == 2:
+        os.chmod('/dev/vg_storage/vm-db01', 0o640)
+    if index % 3 == 0:
+        os.chown('/dev/vg_data/vm-app01', pwd.getpwnam('libvirt-qemu').pw_uid, grp.getgrnam('kvm').gr_gid)
+
+
+def init_sysfs(index, hardware):
+    """What the catalog reads under /sys. Each controller's class entry links to its PCI function's nvme
+    directory, whose device link points back up to the function, as in real sysfs."""
+    nvme = ['none', 'mq-deadline', 'kyber', 'bfq']
+    for disk, offered, active, wwid_file, wwid in [
+            ('nvme0n1', nvme, 'none' if index % 5 == 0 else 'mq-deadline', 'wwid', f'eui.0025385b{index:08x}'),
+            ('nvme1n1', nvme, 'none', 'wwid', f'eui.0025385c{index:08x}'),
+            ('sda', ['mq-deadline', 'kyber', 'bfq', 'none'], 'mq-deadline', 'device/wwid', f'naa.5000c500{index:08x}')]:
+        create(f'/sys/block/{disk}/queue/scheduler', render_scheduler(offered, active))
+        create(f'/sys/block/{disk}/{wwid_file}', wwid + '\n')
+    os.makedirs('/sys/class/nvme')
+    for c in hardware['controllers']:
+        function = f'/sys/devices/pci0000:00/{c["root_port"]}/{c["address"]}'
+        os.makedirs(f'{function}/nvme/{c["name"]}')
+        os.symlink(f'../../../{c["address"]}', f'{function}/nvme/{c["name"]}/device')
+        os.symlink(f'../../devices/pci0000:00/{c["root_port"]}/{c["address"]}/nvme/{c["name"]}',
+                   f'/sys/class/nvme/{c["name"]}')
+    for kib in HUGEPAGE_SIZES_KIB:
+        create(hugepage_knob(kib), '0\n')
+
+
+def create(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+def init_domains(host):
+    """vm-N-1 runs with a connected guest agent and two virtio disks; vm-N-2 is shut off, with a SATA CD-ROM
+    already named sda; odd hosts add vm-N-3, running with an agent that does not answer and a virtio-scsi
+    controller already present, owned by OpenStack nova on every third host. Hosts divisible by four run
+    libvirt 7.0.0 (Debian 11), the rest 9.0.0 (Debian 12)."""
+    domains = [(1, 4194304, 2, domain_disks(host, 1, 2) + AGENT_CHANNEL, '', 3, True, True),
+               (2, 2097152, 1, domain_disks(host, 2, 1) + CDROM, '', 4, False, False)]
+    if host % 2 == 1:
+        domains.append((3, 8388608, 4, domain_disks(host, 3, 1) + SCSI_CONTROLLER + AGENT_CHANNEL,
+                        nova_metadata(host) if host % 3 == 0 else '', 5, True, False))
+    os.mkdir(f'{STATE}/domains')
+    listed = []
+    for n, memory, vcpus, devices, metadata, nic_slot, is_running, agent in domains:
+        uuid = f'{0x6c616200 + host:08x}-{n:04x}-4{host % 4096:03x}-8{n:03x}-{host * 1000 + n:012x}'
+        xml = format_xml(parse_xml(domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot)))
+        write_file(domain_file(uuid), xml)
+        if is_running:
+            write_file(domain_file(uuid, live=True), xml)
+        listed.append({'uuid': uuid, 'name': f'vm-{host}-{n}', 'agent': agent})
+    save('libvirt', {'version': '7.0.0' if host % 4 == 0 else '9.0.0', 'domains': listed})
+
+
+def domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot):
+    return (f"<domain type='kvm'>\n  <name>vm-{host}-{n}</name>\n  <uuid>{uuid}</uuid>\n{metadata}"
+            f"  <memory unit='KiB'>{memory}</memory>\n  <currentMemory unit='KiB'>{memory}</currentMemory>\n"
+            f"  <vcpu placement='static'>{vcpus}</vcpu>\n"
+            "  <os>\n    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n    <boot dev='hd'/>\n  </os>\n"
+            "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n"
+            "  <cpu mode='host-passthrough' check='none' migratable='on'/>\n  <clock offset='utc'/>\n"
+            "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n"
+            "  <devices>\n    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n" + devices
+            + "    <interface type='bridge'>\n"
+            f"      <mac address='52:54:00:{host // 256 % 256:02x}:{host % 256:02x}:{n:02x}'/>\n"
+            "      <source bridge='br0'/>\n      <model type='virtio'/>\n" + pci_address(nic_slot)
+            + "    </interface>\n"
+            f"    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1' passwd='s3cret-{host}-{n}'>\n"
+            "      <listen type='address' address='127.0.0.1'/>\n    </graphics>\n  </devices>\n</domain>\n")
+
+
+def domain_disks(host, n, count):
+    return ''.join("    <disk type='block' device='disk'>\n      <driver name='qemu' type='raw'/>\n"
+                   f"      <source dev='/dev/vg_storage/vm-{host}-{n}{'-root' if i == 0 else f'-data{i}'}'/>\n"
+                   f"      <target dev='vd{chr(ord('a') + i)}' bus='virtio'/>\n" + pci_address(7 + i) + '    </disk>\n'
+                   for i in range(count))
+
+
+def pci_address(slot):
+    return f"      <address type='pci' domain='0x0000' bus='0x{slot:02x}' slot='0x00' function='0x0'/>\n"
+
+
+CDROM = ("    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw'/>\n"
+         "      <source file='/var/lib/libvirt/images/debian-12.iso'/>\n      <target dev='sda' bus='sata'/>\n"
+         "      <readonly/>\n      <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n    </disk>\n")
+SCSI_CONTROLLER = ("    <controller type='scsi' index='0' model='virtio-scsi'>\n" + pci_address(6)
+                   + "    </controller>\n")
+AGENT_CHANNEL = ("    <channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+                 "      <address type='virtio-serial' controller='0' bus='0' port='1'/>\n    </channel>\n")
+
+
+def nova_metadata(host):
+    return ("  <metadata>\n    <nova:instance xmlns:nova='http://openstack.org/xmlns/libvirt/nova/1.1'>\n"
+            f"      <nova:package version='27.1.0'/>\n      <nova:name>web-{host}</nova:name>\n"
+            "      <nova:flavor name='m1.large'>\n        <nova:memory>8192</nova:memory>\n"
+            "        <nova:vcpus>4</nova:vcpus>\n      </nova:flavor>\n    </nova:instance>\n  </metadata>\n")
+
+
+def init_lvm(index):
+    """Every host boots from vg_os on a partition of sda and has a blank nvme1n1. Then by index modulo 3:
+    (1) nvme0n1 blank and a leftover ext4 disk sdb; (2) vg_storage on nvme0n1 with linear VM disks and no
+    pool, sdb ext4; (0) vg_data spanning nvme0n1 and sdb with a thin pool in use."""
+    nvme_bytes, sdb_bytes = 1920383410176, 960197124096
+    lvm = {'disks': {'/dev/sda': {'bytes': 480103981056, 'signatures': ['gpt', 'gpt', 'PMBR']},
+                     '/dev/nvme1n1': {'bytes': nvme_bytes, 'signatures': []}},
+           'pvs': {'/dev/sda3': {'bytes': 478056890368, 'vg': 'vg_os'}}, 'vgs': ['vg_os'], 'lvs': []}
+
+    def lv(vg, name, attr, size, pool=''):
+        lvm['lvs'].append({'vg': vg, 'name': name, 'attr': attr, 'bytes': size, 'pool': pool})
+    lv('vg_os', 'root', '-wi-ao----', 50 * GIB)
+    lv('vg_os', 'swap', '-wi-ao----', 8 * GIB)
+    kind = index % 3
+    lvm['disks']['/dev/nvme0n1'] = {'bytes': nvme_bytes, 'signatures': [] if kind == 1 else ['LVM2_member']}
+    lvm['disks']['/dev/sdb'] = {'bytes': sdb_bytes, 'signatures': ['LVM2_member'] if kind == 0 else ['ext4']}
+    if kind == 2:
+        lvm['pvs']['/dev/nvme0n1'] = {'bytes': nvme_bytes, 'vg': 'vg_storage'}
+        lvm['vgs'].append('vg_storage')
+        lv('vg_storage', 'vm-web01', '-wi-ao----', 100 * GIB)
+        lv('vg_storage', 'vm-db01', '-wi-a-----', 200 * GIB)  # its node is 640: see init
+        lv('vg_storage', 'iso-archive', '-wi-------', 50 * GIB)
+    elif kind == 0:
+        lvm['pvs']['/dev/nvme0n1'] = {'bytes': nvme_bytes, 'vg': 'vg_data'}
+        lvm['pvs']['/dev/sdb'] = {'bytes': sdb_bytes, 'vg': 'vg_data'}
+        lvm['vgs'].append('vg_data')
+        lv('vg_data', 'tp_data', 'twi-aotz--', 1024 * GIB)
+        lv('vg_data', 'vm-app01', 'Vwi-aotz--', 300 * GIB, 'tp_data')  # its node is libvirt-qemu:kvm: see init
+    save('lvm', lvm)
+    return lvm
+
+
+def init_selinux(index):
+    """Enforcing on most hosts, permissive on some, disabled on a few, not installed on every fourth."""
+    mode = None if index % 4 == 0 else 'Disabled' if index % 8 == 7 else 'Permissive' if index % 4 == 3 else 'Enforcing'
+    local = {'/srv/images(/.*)?': 'virt_image_t'} if mode else {}
+    if index % 4 == 2:
+        local['/dev/vg_storage(/.*)?'] = 'fixed_disk_device_t'
+    save('selinux', {'mode': mode, 'local': local})
+
+
+def init_etc():
+    """What a hypervisor's /etc has and the machine's may lack: udev's rules directory (the catalog writes
+    rules there), and the kvm group and libvirt-qemu user that own a running VM's disk. Written into the
+    host's own /etc overlay; --no-log-init keeps useradd out of the machine's /var/log."""
+    os.makedirs('/etc/udev/rules.d', exist_ok=True)
+    if 'kvm' not in {group.gr_name for group in grp.getgrall()}:
+        subprocess.run(['groupadd', '--system', 'kvm'], check=True)
+    if 'libvirt-qemu' not in {user.pw_name for user in pwd.getpwall()}:
+        subprocess.run(['useradd', '--system', '--no-log-init', '--gid', 'kvm', '--no-create-home',
+                        '--home-dir', '/var/lib/libvirt', '--shell', '/usr/sbin/nologin', '--comment', 'Libvirt Qemu',
+                        'libvirt-qemu'], check=True)
+
+
+# --- Entry -----------------------------------------------------------------------------------------------
+
+def labtool(args):
+    if args == ['programs']:
+        print('\n'.join(PROGRAMS))
+        return 0
+    if len(args) == 2 and args[0] == 'init' and re.fullmatch('[1-9][0-9]{0,3}', args[1]):
+        with locked():
+            init(int(args[1]))
+        return 0
+    print(__doc__.split('\n\n')[-1], file=sys.stderr)
+    return 2
+
+
+@contextlib.contextmanager
+def locked():
+    """One program at a time per host, as the simulator's synchronized HostState: an exclusive flock."""
+    require_lab_host()
+    with open(f'{STATE}/lock', 'a') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def main():
+    program, args = os.path.basename(sys.argv[0]), sys.argv[1:]
+    if program == 'labtool':
+        return labtool(args)
+    if program == 'tee' and not any(kernel_path(a) for a in args):
+        # Any other file (under /etc and elsewhere) is the host's own: real tee writes it.
+        os.execv('/usr/bin/tee', ['tee', *args])
+    run = PROGRAMS.get(program)
+    if program == 'tee' or program == 'virsh' and args[:1] == ['define']:
+        # Read before the lock, as the simulator reads a command's input before running it, so that
+        # `virsh dumpxml UUID | ... | virsh define ...` on one host does not wait on itself.
+        run = functools.partial(run, stdin=sys.stdin.buffer.read().decode('utf-8', 'replace'))
+    try:
+        if run is None:
+            raise Unexpected()
+        with locked():
+            result = run(args)
+    except Unexpected:
+        result = Exec(127, '', f'labtool: unexpected: {shlex.join([program, *args])}\n')
+    sys.stdout.buffer.write(result.out.encode())
+    sys.stderr.buffer.write(result.err.encode())
+    return result.code
+
