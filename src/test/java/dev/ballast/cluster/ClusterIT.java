@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.ballast.PostgresTestResource;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.LabHost;
 import dev.ballast.postgres.LocalPostgres;
@@ -55,6 +56,8 @@ class ClusterIT {
             fleet.close();
         }
         postgres.close();
+        // Each test's cluster is ~40 MB; a run of the suite used to leave three behind in /tmp.
+        PostgresTestResource.deleteRecursively(dataDir);
     }
 
     private BallastProcess ballast(String instance) throws Exception {
