@@ -122,11 +122,6 @@ final class Lvm {
         return lvs.stream().filter(lv -> lv.hasNode() && lv.node().equals(path)).findFirst();
     }
 
-    /** Whether udev made /dev/VG: it exists while the group has a volume with a node. */
-    boolean hasDevDirectory(String vg) {
-        return lvs.stream().anyMatch(lv -> lv.vg.equals(vg) && lv.hasNode());
-    }
-
     List<Pv> pvsOf(String vg) {
         return pvs.values().stream().filter(pv -> pv.vg.equals(vg)).toList();
     }
