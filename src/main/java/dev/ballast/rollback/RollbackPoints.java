@@ -33,11 +33,14 @@ public class RollbackPoints {
         this.json = json;
     }
 
-    /** The point an earlier attempt of this task captured for this step, if any. */
+    /**
+     * The point an earlier attempt of this task captured for this step and nobody restored, if any. A
+     * restored point describes a change that is undone: it is nothing a later attempt has to carry.
+     */
     public Optional<StepState> find(long taskId, int position) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("select cast(captured as text) from rollback_point "
-                        + "where task_id = ? and position = ?")) {
+                        + "where task_id = ? and position = ? and state <> 'ROLLED_BACK'")) {
             s.setLong(1, taskId);
             s.setInt(2, position);
             try (ResultSet r = s.executeQuery()) {
@@ -47,16 +50,18 @@ public class RollbackPoints {
     }
 
     /**
-     * Commits the captured state. The first capture of a task's step wins: a retried attempt probes a
-     * host its predecessor may already have changed, and that later state must never replace the true
-     * previous one. Returns the state that is stored.
+     * Commits the captured state. The first capture of a task's step wins while it waits to be restored:
+     * a retried attempt probes a host its predecessor may already have changed, and that later state must
+     * never replace the true previous one. A point already restored is replaced: the host went back to it,
+     * and the new attempt's change starts from what the host holds now. Returns the state that is stored.
      */
     public StepState capture(long taskId, long rolloutId, String host, int position, String step,
             Map<String, String> params, StepState captured) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("insert into rollback_point (task_id, rollout_id, host_name, "
                         + "position, step, params, captured) values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb)) "
-                        + "on conflict (task_id, position) do nothing")) {
+                        + "on conflict (task_id, position) do update set params = excluded.params, captured = excluded.captured, "
+                        + "state = 'CAPTURED', created_at = now() where rollback_point.state = 'ROLLED_BACK'")) {
             s.setLong(1, taskId);
             s.setLong(2, rolloutId);
             s.setString(3, host);

@@ -121,26 +121,27 @@ class Coordinator {
                 LOG.warnf("Rollout %d halted: %s", rollout, reason);
                 return;
             }
-            openNext(c, rollout, wave, policy, allFailures, changes);
+            LOG.infof("Rollout %d: wave %d closed", rollout, wave);
+        }
+        // One wave runs at a time; a retry may have reopened more than one. The next wave is the first that
+        // never opened, and only once none runs: a retried wave is judged before anything after it starts.
+        if (count(c, "select count(*) from wave where rollout_id = ? and state = 'RUNNING'", rollout) == 0) {
+            openNext(c, rollout, policy, changes);
         }
     }
 
-    private void openNext(Connection c, long rollout, int closed, WavePolicy policy, int failures, boolean changes)
-            throws SQLException {
-        int next = closed + 1;
-        boolean exists = count(c, "select count(*) from wave where rollout_id = ? and number = ? and state = 'PENDING'",
-                rollout, next) == 1;
-        if (!exists) {
-            if (count(c, "select count(*) from wave where rollout_id = ? and state in ('RUNNING', 'PENDING')",
-                    rollout) == 0) {
-                finish(c, rollout, failures > 0 ? "FAILED" : "SUCCEEDED",
-                        failures > 0 ? failures + " hosts failed, within the thresholds" : null);
-            }
+    private void openNext(Connection c, long rollout, WavePolicy policy, boolean changes) throws SQLException {
+        int next = count(c, "select coalesce(min(number), -1) from wave where rollout_id = ? and state = 'PENDING'", rollout);
+        if (next < 0) {
+            int failures = count(c, "select count(*) from host_task where rollout_id = ? and state in ('FAILED', 'ROLLED_BACK')",
+                    rollout);
+            finish(c, rollout, failures > 0 ? "FAILED" : "SUCCEEDED",
+                    failures > 0 ? failures + " hosts failed, within the thresholds" : null);
             return;
         }
         update(c, "update rollout set current_wave = ?, updated_at = now() where id = ?", next, rollout);
         boolean approval = changes && (policy.approval() == WavePolicy.Approval.EVERY_WAVE
-                || policy.approval() == WavePolicy.Approval.AFTER_CANARY && closed == 0);
+                || policy.approval() == WavePolicy.Approval.AFTER_CANARY && next == 1);
         if (approval) {
             try (PreparedStatement s = c.prepareStatement("update rollout set state = 'AWAITING_APPROVAL', reason = ?, "
                     + "updated_at = now() where id = ?")) {
@@ -148,13 +149,12 @@ class Coordinator {
                 s.setLong(2, rollout);
                 s.executeUpdate();
             }
-            LOG.infof("Rollout %d: wave %d closed; wave %d waits for approval", rollout, closed, next);
+            LOG.infof("Rollout %d: wave %d waits for approval", rollout, next);
             return;
         }
         long pause = changes ? policy.pauseSeconds() : 0;
         openWave(c, rollout, next, pause);
-        LOG.infof("Rollout %d: wave %d closed; wave %d opens%s", rollout, closed, next,
-                pause > 0 ? " after a pause of " + pause + " s" : "");
+        LOG.infof("Rollout %d: wave %d opens%s", rollout, next, pause > 0 ? " after a pause of " + pause + " s" : "");
     }
 
     /** Opens a wave, held back by the plan's pause; the time is stored, so a restart does not shorten it. */

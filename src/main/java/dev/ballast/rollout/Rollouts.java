@@ -252,10 +252,17 @@ public class Rollouts {
         });
     }
 
-    /** A new attempt for the hosts that failed or were rolled back, and only those. */
+    /**
+     * A new attempt for the hosts that failed or were rolled back, and only those, in their own waves. A
+     * halted or failed rollout only: elsewhere it would slip past a pause or an approval.
+     */
     @Transactional
     public RolloutView retryFailed(long id, String actor) {
         return control(id, "retry the failed hosts of", actor, (c, state, wave) -> {
+            if (state != RolloutState.HALTED && state != RolloutState.FAILED) {
+                throw new dev.ballast.problem.ConflictException("cannot retry the failed hosts of a rollout that is " + state
+                        + "; only a HALTED or FAILED one");
+            }
             RolloutState next = state.moveTo(RolloutState.RUNNING, "retry the failed hosts of");
             int requeued;
             try (PreparedStatement s = c.prepareStatement("update host_task set state = 'QUEUED', finished_at = null "
@@ -266,9 +273,11 @@ public class Rollouts {
             if (requeued == 0) {
                 throw new dev.ballast.problem.ConflictException("rollout " + id + " has no failed hosts");
             }
+            // Only the waves the failed hosts belong to open again, at once: they were open before. Later waves
+            // stay PENDING for the coordinator, which opens them through their pause and approval as always.
             try (PreparedStatement s = c.prepareStatement("update wave set state = 'RUNNING', finished_at = null, not_before = null "
-                    + "where rollout_id = ? and number in (select distinct wave from host_task where rollout_id = ? "
-                    + "and state = 'QUEUED')")) {
+                    + "where rollout_id = ? and state = 'FAILED' and number in (select distinct wave "
+                    + "from host_task where rollout_id = ? and state = 'QUEUED')")) {
                 s.setLong(1, id);
                 s.setLong(2, id);
                 s.executeUpdate();
