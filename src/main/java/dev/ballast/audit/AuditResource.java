@@ -2,7 +2,7 @@ package dev.ballast.audit;
 
 import java.util.List;
 
-import dev.ballast.api.QueryParams;
+import dev.ballast.input.QueryParams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;

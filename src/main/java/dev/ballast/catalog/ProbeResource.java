@@ -5,7 +5,7 @@ import java.util.Map;
 
 import dev.ballast.inventory.HostName;
 import dev.ballast.problem.InvalidInputException;
-import dev.ballast.remote.HostConnections;
+import dev.ballast.inventory.HostConnections;
 import dev.ballast.remote.RemoteFailure;
 import dev.ballast.remote.SshSession;
 import dev.ballast.security.Role;

@@ -3,7 +3,7 @@ package dev.ballast.compliance;
 import java.net.URI;
 import java.util.List;
 
-import dev.ballast.api.QueryParams;
+import dev.ballast.input.QueryParams;
 import dev.ballast.security.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;

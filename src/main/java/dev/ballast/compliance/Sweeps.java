@@ -19,7 +19,7 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 import org.quartz.CronExpression;
 
-import dev.ballast.api.Names;
+import dev.ballast.input.Names;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.inventory.Selector;
 import dev.ballast.plan.Plans;

@@ -1,5 +1,6 @@
 package dev.ballast.inventory;
 
+import dev.ballast.input.Check;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

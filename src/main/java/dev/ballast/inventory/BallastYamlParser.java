@@ -1,5 +1,7 @@
 package dev.ballast.inventory;
 
+import dev.ballast.remote.PinnedHostKey;
+import dev.ballast.input.Check;
 import dev.ballast.document.YamlTree;
 
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.ballast.inventory;
 
-import dev.ballast.api.QueryParams;
+import dev.ballast.remote.PinnedHostKey;
+import dev.ballast.input.QueryParams;
 
 import java.net.URI;
 

@@ -1,5 +1,6 @@
 package dev.ballast.inventory;
 
+import dev.ballast.remote.PinnedHostKey;
 import dev.ballast.identity.IdentityName;
 
 /** A validated host, ready to be stored. {@code hostKey} and {@code identity} may be null (none pinned, the default). */

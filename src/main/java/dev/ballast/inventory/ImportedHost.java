@@ -1,5 +1,6 @@
 package dev.ballast.inventory;
 
+import dev.ballast.remote.PinnedHostKey;
 import dev.ballast.identity.IdentityName;
 
 /**

@@ -1,5 +1,6 @@
 package dev.ballast.inventory;
 
+import dev.ballast.remote.PinnedHostKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package dev.ballast.inventory;
 
+import dev.ballast.input.Check;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.security.Role;
 import jakarta.annotation.security.RolesAllowed;

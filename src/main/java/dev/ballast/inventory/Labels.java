@@ -1,5 +1,6 @@
 package dev.ballast.inventory;
 
+import dev.ballast.input.Check;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;

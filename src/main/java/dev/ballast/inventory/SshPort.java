@@ -1,5 +1,6 @@
 package dev.ballast.inventory;
 
+import dev.ballast.input.Check;
 import dev.ballast.problem.InvalidInputException;
 
 /** A TCP port for SSH. */

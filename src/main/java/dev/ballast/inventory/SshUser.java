@@ -1,5 +1,6 @@
 package dev.ballast.inventory;
 
+import dev.ballast.input.Check;
 import java.util.regex.Pattern;
 
 import dev.ballast.problem.InvalidInputException;

@@ -4,7 +4,6 @@ import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
 
-import dev.ballast.inventory.PinnedHostKey;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;

@@ -1,6 +1,5 @@
 package dev.ballast.remote;
 
-import dev.ballast.inventory.PinnedHostKey;
 
 /**
  * Why work on a host could not go on, as a kind callers decide on, never as a message to parse.

@@ -2,7 +2,6 @@ package dev.ballast.remote;
 
 import java.security.KeyPair;
 
-import dev.ballast.inventory.PinnedHostKey;
 
 /**
  * Everything needed to open one connection: where, as whom, with which key, and which host key to

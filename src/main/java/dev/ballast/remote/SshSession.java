@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.ballast.inventory.PinnedHostKey;
 import dev.ballast.remote.RemoteFailure.Kind;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.SSHException;

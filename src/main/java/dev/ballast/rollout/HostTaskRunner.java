@@ -29,7 +29,7 @@ import dev.ballast.plan.Plan;
 import dev.ballast.queue.Claimed;
 import dev.ballast.queue.TaskState;
 import dev.ballast.remote.CommandResult;
-import dev.ballast.remote.HostConnections;
+import dev.ballast.inventory.HostConnections;
 import dev.ballast.remote.RemoteFailure;
 import dev.ballast.remote.SshSession;
 import dev.ballast.rollback.RollbackPoints;

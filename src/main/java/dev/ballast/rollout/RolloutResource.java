@@ -2,7 +2,7 @@ package dev.ballast.rollout;
 
 import java.net.URI;
 
-import dev.ballast.api.QueryParams;
+import dev.ballast.input.QueryParams;
 import dev.ballast.problem.InvalidInputException;
 import java.time.Duration;
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import dev.ballast.api.Names;
+import dev.ballast.input.Names;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.InvalidInputException;

@@ -2,7 +2,7 @@ package dev.ballast.security;
 
 import java.util.List;
 
-import dev.ballast.api.QueryParams;
+import dev.ballast.input.QueryParams;
 import dev.ballast.problem.InvalidInputException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;

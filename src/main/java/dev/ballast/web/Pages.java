@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import dev.ballast.api.QueryParams;
+import dev.ballast.input.QueryParams;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.compliance.SweepDefinition;
 import dev.ballast.compliance.SweepRun;

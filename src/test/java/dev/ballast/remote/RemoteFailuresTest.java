@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.ballast.inventory.PinnedHostKey;
 import dev.ballast.lab.LabHost;
 import dev.ballast.remote.RemoteFailure.Kind;
 

@@ -5,7 +5,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 
-import dev.ballast.inventory.PinnedHostKey;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.LabHost;
 

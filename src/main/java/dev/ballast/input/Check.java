@@ -1,16 +1,16 @@
-package dev.ballast.inventory;
+package dev.ballast.input;
 
 import java.util.regex.Pattern;
 
 /** The checks value types run in their constructors; the message is the rule, phrased for an operator. */
-final class Check {
+public final class Check {
 
     private static final int ECHO_MAX = 80;
 
     private Check() {
     }
 
-    static void that(String value, Pattern valid, String what) {
+    public static void that(String value, Pattern valid, String what) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("is required");
         }
@@ -20,7 +20,7 @@ final class Check {
     }
 
     /** Echoes rejected input without control characters or unbounded length. */
-    static String quoted(String raw) {
+    public static String quoted(String raw) {
         StringBuilder out = new StringBuilder("'");
         raw.codePoints().limit(ECHO_MAX).forEach(c -> {
             if (c < 0x20 || c == 0x7f) {

@@ -1,12 +1,14 @@
-package dev.ballast.remote;
+package dev.ballast.inventory;
 
 import org.jboss.logging.Logger;
 
 import dev.ballast.identity.Identities;
-import dev.ballast.inventory.HostName;
-import dev.ballast.inventory.Inventory;
 import dev.ballast.inventory.Inventory.HostTarget;
+import dev.ballast.remote.RemoteFailure;
 import dev.ballast.remote.RemoteFailure.Kind;
+import dev.ballast.remote.RemoteTarget;
+import dev.ballast.remote.SshConnector;
+import dev.ballast.remote.SshSession;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

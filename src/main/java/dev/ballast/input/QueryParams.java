@@ -1,4 +1,4 @@
-package dev.ballast.api;
+package dev.ballast.input;
 
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
-package dev.ballast.inventory;
+package dev.ballast.remote;
 
+import dev.ballast.input.Check;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
