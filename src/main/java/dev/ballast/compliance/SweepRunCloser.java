@@ -15,8 +15,10 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 import dev.ballast.rollout.RolloutView;
-import dev.ballast.rollout.Rollouts;
+import dev.ballast.rollout.RolloutCreation;
+import dev.ballast.jdbc.ShutdownOrder;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,14 +34,14 @@ class SweepRunCloser {
     private static final Logger LOG = Logger.getLogger(SweepRunCloser.class);
 
     private final DataSource db;
-    private final Rollouts rollouts;
+    private final RolloutCreation rollouts;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "ballast-sweep-closer");
         thread.setDaemon(true);
         return thread;
     });
 
-    SweepRunCloser(DataSource db, Rollouts rollouts) {
+    SweepRunCloser(DataSource db, RolloutCreation rollouts) {
         this.db = db;
         this.rollouts = rollouts;
     }
@@ -48,8 +50,10 @@ class SweepRunCloser {
         loop.scheduleWithFixedDelay(this::round, 500, 500, TimeUnit.MILLISECONDS);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        loop.shutdownNow();
+    /** Before the database goes: a round cut off halfway only rolls back, but would log an error. */
+    void onStop(@Observes @Priority(ShutdownOrder.LOOPS) ShutdownEvent event) throws InterruptedException {
+        loop.shutdown();
+        loop.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private void round() {
@@ -156,9 +160,9 @@ class SweepRunCloser {
     /** Outside the closing transaction: a rollout that cannot start (a host deleted meanwhile) leaves the report. */
     private void remediate(Ended run, Remediation remediation) {
         try {
-            RolloutView rollout = rollouts.createHeld(remediation.plan(), remediation.planVersion(), remediation.selector(),
-                    remediation.hosts(), "sweep:" + remediation.sweep(),
-                    "remediation of sweep " + remediation.sweep() + " run " + run.run() + ": waits for approval");
+            RolloutView rollout = rollouts.createHeld(new RolloutCreation.Held(remediation.plan(), remediation.planVersion(),
+                    remediation.selector(), remediation.hosts(), "remediation of sweep " + remediation.sweep() + " run " + run.run()
+                    + ": waits for approval"), "sweep:" + remediation.sweep());
             try (Connection c = db.getConnection()) {
                 exec(c, "update sweep_run set remediation_rollout = ? where id = ?", rollout.id(), run.run());
             }

@@ -27,7 +27,7 @@ import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.problem.NotFoundException;
 import dev.ballast.rollout.RolloutView;
-import dev.ballast.rollout.Rollouts;
+import dev.ballast.rollout.RolloutCreation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -48,10 +48,10 @@ public class Sweeps {
     private final DataSource db;
     private final SweepSchedules schedules;
     private final Plans plans;
-    private final Rollouts rollouts;
+    private final RolloutCreation rollouts;
     private final AuditLog audit;
 
-    Sweeps(DataSource db, SweepSchedules schedules, Plans plans, Rollouts rollouts, AuditLog audit) {
+    Sweeps(DataSource db, SweepSchedules schedules, Plans plans, RolloutCreation rollouts, AuditLog audit) {
         this.db = db;
         this.schedules = schedules;
         this.plans = plans;

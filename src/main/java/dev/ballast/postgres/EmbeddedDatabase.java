@@ -9,6 +9,8 @@ import org.eclipse.microprofile.config.Config;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.ballast.jdbc.ShutdownOrder;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 
 /**
@@ -53,7 +55,8 @@ public class EmbeddedDatabase {
         STARTED.set(true);
     }
 
-    void stopOnShutdown(@Observes ShutdownEvent event) {
+    /** Last of all: every loop and writer that uses the database has stopped before (see ShutdownOrder). */
+    void stopOnShutdown(@Observes @Priority(ShutdownOrder.DATABASE) ShutdownEvent event) {
         stop();
     }
 

@@ -3,7 +3,6 @@ package dev.ballast.queue;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,12 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import dev.ballast.jdbc.ShutdownOrder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 
 /**
  * The worker pool of one Ballast process: a loop that claims tasks while threads are free, a heartbeat
@@ -79,7 +78,7 @@ public class Workers {
                     claimed += tasks.size();
                     tasks.forEach(this::start);
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.errorf("Claiming host tasks failed (%s); trying again", e.getMessage());
             }
             if (claimed == 0 || inFlight.get() >= settings.threads()) {
@@ -125,13 +124,13 @@ public class Workers {
             if (requeued > 0) {
                 LOG.warnf("Put %d host tasks back in the queue: their process stopped renewing its lease", requeued);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.errorf("Renewing leases failed (%s); trying again", e.getMessage());
         }
     }
 
     /** Before the result writer's last flush (it observes later), so finished hosts are recorded. */
-    void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) ShutdownEvent event) throws InterruptedException {
+    void onStop(@Observes @Priority(ShutdownOrder.LOOPS) ShutdownEvent event) throws InterruptedException {
         stopping = true;
         if (pool == null) {
             return;

@@ -1,6 +1,5 @@
 package dev.ballast.rollback;
 
-import java.sql.SQLException;
 import java.util.List;
 
 import dev.ballast.inventory.HostName;
@@ -22,7 +21,7 @@ public class RollbackPointResource {
     }
 
     @GET
-    public List<RollbackPoints.RolloutPoints> list(@PathParam("name") String name) throws SQLException {
+    public List<RollbackPoints.RolloutPoints> list(@PathParam("name") String name) {
         HostName host = HostName.parse("name", name);
         inventory.get(host);
         return points.ofHost(host.value());

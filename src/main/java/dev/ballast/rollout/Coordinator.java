@@ -1,22 +1,18 @@
 package dev.ballast.rollout;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
 import org.jboss.logging.Logger;
 
+import dev.ballast.jdbc.Jdbc;
+import dev.ballast.jdbc.ShutdownOrder;
 import dev.ballast.plan.WavePolicy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -30,191 +26,138 @@ class Coordinator {
 
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
-    private final DataSource db;
+    private final Jdbc jdbc;
     private final RolloutPlans plans;
+    private final RolloutTransitions rollouts;
+    private final WaveTransitions waves;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "ballast-coordinator");
         thread.setDaemon(true);
         return thread;
     });
 
-    Coordinator(DataSource db, RolloutPlans plans) {
-        this.db = db;
+    Coordinator(Jdbc jdbc, RolloutPlans plans, RolloutTransitions rollouts, WaveTransitions waves) {
+        this.jdbc = jdbc;
         this.plans = plans;
+        this.rollouts = rollouts;
+        this.waves = waves;
     }
 
     void onStart(@Observes StartupEvent event) {
         loop.scheduleWithFixedDelay(this::round, 250, 250, TimeUnit.MILLISECONDS);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        loop.shutdownNow();
+    /** Before the database goes: a round cut off halfway only rolls back, but would log an error. */
+    void onStop(@Observes @Priority(ShutdownOrder.LOOPS) ShutdownEvent event) throws InterruptedException {
+        loop.shutdown();
+        loop.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private void round() {
         try {
-            for (long rollout : running()) {
+            for (long rollout : rollouts.running()) {
                 advance(rollout);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.errorf("Advancing rollouts failed (%s); trying again", e.getMessage());
         }
     }
 
-    private List<Long> running() throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select id from rollout where state = 'RUNNING' order by id");
-                ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                ids.add(r.getLong(1));
-            }
-        }
-        return ids;
-    }
-
     /** Closes the rollout's finished waves and decides what comes next, in one transaction. */
-    void advance(long rollout) throws SQLException {
+    void advance(long rollout) {
         RolloutPlans.RolloutPlan plan = plans.of(rollout);
         // Approvals and pauses guard changes: a check rollout (a sweep) changes nothing and runs straight through.
         boolean changes = plan.mode() != Mode.CHECK;
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                advance(c, rollout, plan.plan().waves(), changes);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        jdbc.newTransaction(() -> {
+            Optional<RolloutTransitions.Locked> locked = rollouts.lockIfFree(rollout);
+            if (locked.isPresent() && locked.get().state() == RolloutState.RUNNING) {
+                advance(rollout, plan.plan().waves(), changes);
             }
-        }
+            return null;
+        });
     }
 
-    private void advance(Connection c, long rollout, WavePolicy policy, boolean changes) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select state from rollout where id = ? for update skip locked")) {
-            s.setLong(1, rollout);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next() || !r.getString(1).equals("RUNNING")) {
-                    return;
-                }
-            }
-        }
-        for (int wave : finishedRunningWaves(c, rollout)) {
-            int waveHosts = count(c, "select count(*) from host_task where rollout_id = ? and wave = ? and state <> 'SKIPPED'",
-                    rollout, wave);
-            int waveFailures = count(c, "select count(*) from host_task where rollout_id = ? and wave = ? "
-                    + "and state in ('FAILED', 'ROLLED_BACK')", rollout, wave);
-            int allHosts = count(c, "select count(*) from host_task where rollout_id = ? and state <> 'SKIPPED'", rollout);
-            int allFailures = count(c, "select count(*) from host_task where rollout_id = ? and state in ('FAILED', 'ROLLED_BACK')",
-                    rollout);
-            boolean waveOver = waveFailures > policy.maxWaveFailures().of(waveHosts);
-            boolean totalOver = allFailures > policy.maxTotalFailures().of(allHosts);
-            update(c, "update wave set state = ?, finished_at = now() where rollout_id = ? and number = ?",
-                    waveFailures > 0 ? "FAILED" : "SUCCEEDED", rollout, wave);
-            if ((waveOver || totalOver) && !policy.continueOnThreshold()) {
-                String reason = waveOver
-                        ? "wave " + wave + ": " + waveFailures + " of " + waveHosts + " hosts failed, more than the "
-                                + policy.maxWaveFailures() + " allowed"
-                        : allFailures + " of " + allHosts + " hosts failed in all, more than the " + policy.maxTotalFailures()
-                                + " allowed";
-                finish(c, rollout, "HALTED", reason);
-                LOG.warnf("Rollout %d halted: %s", rollout, reason);
+    private void advance(long rollout, WavePolicy policy, boolean changes) {
+        for (int wave : waves.finishedRunning(rollout)) {
+            Tally ofWave = tally(rollout, wave);
+            waves.close(rollout, wave, ofWave.failures() > 0 ? WaveState.FAILED : WaveState.SUCCEEDED);
+            String over = overThreshold(policy, wave, ofWave, tally(rollout, null));
+            if (over != null && !policy.continueOnThreshold()) {
+                rollouts.move(rollout, RolloutState.RUNNING, RolloutState.HALTED, over);
+                LOG.warnf("Rollout %d halted: %s", rollout, over);
                 return;
             }
-            LOG.infof("Rollout %d: wave %d closed", rollout, wave);
+            LOG.infof("Rollout %d: wave %d closed%s", rollout, wave, over == null ? "" : " past its threshold (" + over + ")");
         }
         // One wave runs at a time; a retry may have reopened more than one. The next wave is the first that
         // never opened, and only once none runs: a retried wave is judged before anything after it starts.
-        if (count(c, "select count(*) from wave where rollout_id = ? and state = 'RUNNING'", rollout) == 0) {
-            openNext(c, rollout, policy, changes);
+        if (!waves.anyRunning(rollout)) {
+            openNext(rollout, policy, changes);
         }
     }
 
-    private void openNext(Connection c, long rollout, WavePolicy policy, boolean changes) throws SQLException {
-        int next = count(c, "select coalesce(min(number), -1) from wave where rollout_id = ? and state = 'PENDING'", rollout);
-        if (next < 0) {
-            int failures = count(c, "select count(*) from host_task where rollout_id = ? and state in ('FAILED', 'ROLLED_BACK')",
-                    rollout);
-            finish(c, rollout, failures > 0 ? "FAILED" : "SUCCEEDED",
-                    failures > 0 ? failures + " hosts failed, within the thresholds" : null);
+    private void openNext(long rollout, WavePolicy policy, boolean changes) {
+        Optional<Integer> pending = waves.firstPending(rollout);
+        if (pending.isEmpty()) {
+            end(rollout, policy);
             return;
         }
-        update(c, "update rollout set current_wave = ?, updated_at = now() where id = ?", next, rollout);
+        int next = pending.get();
+        rollouts.setCurrentWave(rollout, next);
         boolean approval = changes && (policy.approval() == WavePolicy.Approval.EVERY_WAVE
                 || policy.approval() == WavePolicy.Approval.AFTER_CANARY && next == 1);
         if (approval) {
-            try (PreparedStatement s = c.prepareStatement("update rollout set state = 'AWAITING_APPROVAL', reason = ?, "
-                    + "updated_at = now() where id = ?")) {
-                s.setString(1, "wave " + next + " waits for approval");
-                s.setLong(2, rollout);
-                s.executeUpdate();
-            }
+            rollouts.move(rollout, RolloutState.RUNNING, RolloutState.AWAITING_APPROVAL, "wave " + next + " waits for approval");
             LOG.infof("Rollout %d: wave %d waits for approval", rollout, next);
             return;
         }
         long pause = changes ? policy.pauseSeconds() : 0;
-        openWave(c, rollout, next, pause);
+        waves.open(rollout, next, pause);
         LOG.infof("Rollout %d: wave %d opens%s", rollout, next, pause > 0 ? " after a pause of " + pause + " s" : "");
     }
 
-    /** Opens a wave, held back by the plan's pause; the time is stored, so a restart does not shorten it. */
-    static void openWave(Connection c, long rollout, int wave, long pauseSeconds) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("update wave set state = 'RUNNING', started_at = now(), "
-                + "not_before = case when ? > 0 then now() + make_interval(secs => ?) end where rollout_id = ? and number = ?")) {
-            s.setLong(1, pauseSeconds);
-            s.setDouble(2, pauseSeconds);
-            s.setLong(3, rollout);
-            s.setInt(4, wave);
-            s.executeUpdate();
+    /** Every wave ran: SUCCEEDED, or FAILED saying whether the failures stayed within the thresholds. */
+    private void end(long rollout, WavePolicy policy) {
+        Tally all = tally(rollout, null);
+        if (all.failures() == 0) {
+            rollouts.move(rollout, RolloutState.RUNNING, RolloutState.SUCCEEDED, null);
+            return;
         }
+        boolean over = all.failures() > policy.maxTotalFailures().of((int) all.hosts());
+        for (Tally ofWave : jdbc.list("select " + TALLY + " from host_task where rollout_id = ? group by wave",
+                Coordinator::tally, rollout)) {
+            over |= ofWave.failures() > policy.maxWaveFailures().of((int) ofWave.hosts());
+        }
+        rollouts.move(rollout, RolloutState.RUNNING, RolloutState.FAILED, all.failures() + " hosts failed, " + (over
+                ? "more than the thresholds allow; the plan goes on past them (onThreshold: continue)" : "within the thresholds"));
     }
 
-    private static List<Integer> finishedRunningWaves(Connection c, long rollout) throws SQLException {
-        List<Integer> waves = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("select w.number from wave w where w.rollout_id = ? and w.state = 'RUNNING' "
-                + "and not exists (select 1 from host_task t where t.rollout_id = w.rollout_id and t.wave = w.number "
-                + "and t.state in ('QUEUED', 'RUNNING')) order by w.number")) {
-            s.setLong(1, rollout);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    waves.add(r.getInt(1));
-                }
-            }
-        }
-        return waves;
+    /** Hosts that ran (not skipped) and hosts that failed, of one wave or (wave null) of the whole rollout. */
+    private record Tally(long hosts, long failures) {
     }
 
-    static void finish(Connection c, long rollout, String state, String reason) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("update rollout set state = ?, reason = ?, updated_at = now(), "
-                + "finished_at = case when ? in ('SUCCEEDED', 'FAILED', 'CANCELLED') then now() end where id = ?")) {
-            s.setString(1, state);
-            s.setString(2, reason);
-            s.setString(3, state);
-            s.setLong(4, rollout);
-            s.executeUpdate();
-        }
+    private static final String TALLY = "count(*) filter (where state <> 'SKIPPED'), "
+            + "count(*) filter (where state in ('FAILED', 'ROLLED_BACK'))";
+
+    private Tally tally(long rollout, Integer wave) {
+        return jdbc.one("select " + TALLY + " from host_task where rollout_id = ? and (cast(? as integer) is null or wave = ?)",
+                Coordinator::tally, rollout, wave, wave).orElseThrow();
     }
 
-    private static int count(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, params);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1);
-            }
-        }
+    private static Tally tally(java.sql.ResultSet r) throws java.sql.SQLException {
+        return new Tally(r.getLong(1), r.getLong(2));
     }
 
-    private static void update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, params);
-            s.executeUpdate();
+    /** Why the wave's failures, or the rollout's, are past the plan's thresholds; null when they are not. */
+    private static String overThreshold(WavePolicy policy, int wave, Tally ofWave, Tally all) {
+        if (ofWave.failures() > policy.maxWaveFailures().of((int) ofWave.hosts())) {
+            return "wave " + wave + ": " + ofWave.failures() + " of " + ofWave.hosts() + " hosts failed, more than the "
+                    + policy.maxWaveFailures() + " allowed";
         }
-    }
-
-    private static void bind(PreparedStatement s, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            s.setObject(i + 1, params[i]);
+        if (all.failures() > policy.maxTotalFailures().of((int) all.hosts())) {
+            return all.failures() + " of " + all.hosts() + " hosts failed in all, more than the " + policy.maxTotalFailures()
+                    + " allowed";
         }
+        return null;
     }
 }

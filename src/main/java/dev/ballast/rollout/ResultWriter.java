@@ -1,28 +1,24 @@
 package dev.ballast.rollout;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.sql.DataSource;
-
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.ballast.queue.TaskState;
+import dev.ballast.jdbc.Jdbc;
+import dev.ballast.jdbc.ShutdownOrder;
+import dev.ballast.queue.TaskQueue;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 
 /**
  * Writes finished host tasks and their step records in batches: one transaction for many hosts, not
@@ -34,23 +30,26 @@ public class ResultWriter {
 
     private static final Logger LOG = Logger.getLogger(ResultWriter.class);
 
-    /** A finished task: its end state, why, and its records. */
-    record Completion(long taskId, String instance, TaskState state, String errorKind, String error, List<StepRecord> records) {
+    /** A finished task: how it ended and its records. */
+    record Completion(long taskId, String instance, TaskOutcome outcome, List<StepRecord> records) {
     }
 
-    private final DataSource db;
+    private final Jdbc jdbc;
+    private final TaskQueue queue;
     private final ObjectMapper json;
     private final LinkedBlockingQueue<Completion> pending = new LinkedBlockingQueue<>();
     private final AtomicLong rowsWritten = new AtomicLong();
+    private final AtomicLong lateResults = new AtomicLong();
     private final Thread flusher = new Thread(this::flushLoop, "ballast-result-writer");
     private volatile boolean stopping;
 
-    ResultWriter(DataSource db, ObjectMapper json) {
-        this.db = db;
+    ResultWriter(Jdbc jdbc, TaskQueue queue, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.queue = queue;
         this.json = json;
     }
 
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void start() {
         flusher.setDaemon(true);
         flusher.start();
@@ -63,6 +62,11 @@ public class ResultWriter {
     /** Rows this process has written for results and task states, for the benchmark. */
     public long rowsWritten() {
         return rowsWritten.get();
+    }
+
+    /** Task ends this process recorded too late: the task's lease had expired and it was queued again. */
+    public long lateResults() {
+        return lateResults.get();
     }
 
     private void flushLoop() {
@@ -79,62 +83,41 @@ public class ResultWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 // Unwritten tasks stay RUNNING; their leases expire and they run again. Log and carry on.
                 LOG.errorf(e, "Writing host task results failed; the tasks will be retried when their leases expire");
             }
         }
     }
 
-    private void write(List<Completion> batch) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement results = c.prepareStatement("insert into step_result (task_id, attempt, position, kind, "
-                    + "name, outcome, before, after, drift, detail, output, exit_code, duration_ms, instance) values "
-                    + "(?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), ?, ?, ?, ?, ?)");
-                    PreparedStatement tasks = c.prepareStatement("update host_task set state = ?, error_kind = ?, error = ?, "
-                            + "finished_at = now(), lease_owner = null, lease_expires_at = null "
-                            + "where id = ? and state = 'RUNNING' and lease_owner = ?")) {
-                int rows = 0;
-                for (Completion done : batch) {
-                    for (StepRecord record : done.records()) {
-                        results.setLong(1, done.taskId());
-                        results.setInt(2, record.attempt());
-                        results.setInt(3, record.position());
-                        results.setString(4, record.kind());
-                        results.setString(5, record.name());
-                        results.setString(6, record.outcome());
-                        results.setString(7, jsonOrNull(record.before()));
-                        results.setString(8, jsonOrNull(record.after()));
-                        results.setString(9, jsonOrNull(record.drift()));
-                        results.setString(10, record.detail());
-                        results.setString(11, record.output());
-                        if (record.exitCode() == null) {
-                            results.setNull(12, Types.INTEGER);
-                        } else {
-                            results.setInt(12, record.exitCode());
-                        }
-                        results.setLong(13, record.durationMs());
-                        results.setString(14, done.instance());
-                        results.addBatch();
-                        rows++;
-                    }
-                    tasks.setString(1, done.state().name());
-                    tasks.setString(2, done.errorKind());
-                    tasks.setString(3, done.error());
-                    tasks.setLong(4, done.taskId());
-                    tasks.setString(5, done.instance());
-                    tasks.addBatch();
-                    rows++;
-                }
-                results.executeBatch();
-                tasks.executeBatch();
-                c.commit();
-                rowsWritten.addAndGet(rows);
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+    /**
+     * The records of every task of the batch are kept, a late one's too (they are what that attempt did);
+     * a late task's end is not, since another attempt owns the task now.
+     */
+    private void write(List<Completion> batch) {
+        List<Object[]> results = new ArrayList<>();
+        List<TaskQueue.Ending> endings = new ArrayList<>(batch.size());
+        for (Completion done : batch) {
+            for (StepRecord line : done.records()) {
+                results.add(new Object[] {done.taskId(), line.attempt(), line.position(), line.kind(), line.name(), line.outcome(),
+                        jsonOrNull(line.before()), jsonOrNull(line.after()), jsonOrNull(line.drift()), line.detail(), line.output(),
+                        line.exitCode(), line.durationMs(), done.instance()});
             }
+            TaskOutcome outcome = done.outcome();
+            endings.add(new TaskQueue.Ending(done.taskId(), done.instance(), outcome.state(),
+                    outcome.errorKind() == null ? null : outcome.errorKind().name(), outcome.error()));
+        }
+        int late = jdbc.newTransaction(() -> {
+            jdbc.batch("insert into step_result (task_id, attempt, position, kind, name, outcome, before, after, drift, detail, "
+                    + "output, exit_code, duration_ms, instance) values (?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), "
+                    + "cast(? as jsonb), ?, ?, ?, ?, ?)", results);
+            return queue.end(endings);
+        });
+        rowsWritten.addAndGet(results.size() + batch.size());
+        if (late > 0) {
+            lateResults.addAndGet(late);
+            LOG.warnf("%d of %d host task results arrived after their lease had expired; those tasks run again elsewhere",
+                    late, batch.size());
         }
     }
 
@@ -150,7 +133,7 @@ public class ResultWriter {
     }
 
     /** Writes what is pending before the process ends, after the workers have stopped (they observe earlier). */
-    void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 900) ShutdownEvent event) throws InterruptedException {
+    void onStop(@Observes @Priority(ShutdownOrder.RESULTS) ShutdownEvent event) throws InterruptedException {
         stopping = true;
         flusher.join(5000);
     }

@@ -1,36 +1,42 @@
 package dev.ballast.rollout;
 
 import java.net.URI;
-
-import dev.ballast.input.QueryParams;
-import dev.ballast.problem.InvalidInputException;
 import java.time.Duration;
+import java.util.List;
 
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import dev.ballast.audit.AuditLog;
+import dev.ballast.input.QueryParams;
+import dev.ballast.inventory.HostName;
+import dev.ballast.problem.InvalidInputException;
+import dev.ballast.queue.TaskState;
+import dev.ballast.security.Role;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import dev.ballast.security.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** {@code /api/rollouts}: start a plan over the hosts a selector chooses, watch it, steer it. */
 @Path("/api/rollouts")
 public class RolloutResource {
 
-    private final Rollouts rollouts;
+    private final RolloutCreation creation;
+    private final RolloutControls controls;
+    private final RolloutQueries queries;
     private final AuditLog audit;
 
-    RolloutResource(Rollouts rollouts, AuditLog audit) {
-        this.rollouts = rollouts;
+    RolloutResource(RolloutCreation creation, RolloutControls controls, RolloutQueries queries, AuditLog audit) {
+        this.creation = creation;
+        this.controls = controls;
+        this.queries = queries;
         this.audit = audit;
     }
 
@@ -44,7 +50,8 @@ public class RolloutResource {
         if (request == null) {
             throw InvalidInputException.of("body", "is required: {\"plan\": ..., \"selector\": ..., \"mode\": \"apply\"}");
         }
-        RolloutView created = rollouts.create(request.plan(), request.planVersion(), request.selector(), request.mode(), audit.actor());
+        RolloutView created = creation.create(request.plan(), request.planVersion(), request.selector(), request.mode(),
+                audit.actor());
         return Response.created(URI.create("/api/rollouts/" + created.id())).entity(created).build();
     }
 
@@ -58,73 +65,72 @@ public class RolloutResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<RolloutView> events(@PathParam("id") String id) {
         long rollout = id(id);
-        rollouts.get(rollout);
-        return Multi.createBy().repeating().supplier(() -> rollouts.get(rollout)).withDelay(Duration.ofSeconds(1))
+        queries.get(rollout);
+        return Multi.createBy().repeating().supplier(() -> queries.get(rollout)).withDelay(Duration.ofSeconds(1))
                 .whilst(view -> !view.settled())
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @GET
-    public java.util.List<Rollouts.RolloutSummary> list(@QueryParam("state") String state, @QueryParam("page") String page,
+    public List<RolloutSummary> list(@QueryParam("state") String state, @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        return rollouts.list(QueryParams.choice("state", state, RolloutState.class),
+        return queries.list(QueryParams.choice("state", state, RolloutState.class),
                 QueryParams.number("page", page, 0, 0, 1_000_000), QueryParams.number("size", size, 50, 1, 500));
     }
 
     @GET
     @Path("{id}")
     public RolloutView get(@PathParam("id") String id) {
-        return rollouts.get(id(id));
+        return queries.get(id(id));
     }
 
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/approve")
     public RolloutView approve(@PathParam("id") String id) {
-        return rollouts.approve(id(id), audit.actor());
+        return controls.approve(id(id), audit.actor());
     }
 
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/pause")
     public RolloutView pause(@PathParam("id") String id) {
-        return rollouts.pause(id(id), audit.actor());
+        return controls.pause(id(id), audit.actor());
     }
 
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/resume")
     public RolloutView resume(@PathParam("id") String id) {
-        return rollouts.resume(id(id), audit.actor());
+        return controls.resume(id(id), audit.actor());
     }
 
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/cancel")
     public RolloutView cancel(@PathParam("id") String id) {
-        return rollouts.cancel(id(id), audit.actor());
+        return controls.cancel(id(id), audit.actor());
     }
 
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/retry-failed")
     public RolloutView retryFailed(@PathParam("id") String id) {
-        return rollouts.retryFailed(id(id), audit.actor());
+        return controls.retryFailed(id(id), audit.actor());
     }
 
     @GET
     @Path("{id}/hosts")
-    public Rollouts.HostPage hosts(@PathParam("id") String id, @QueryParam("state") String state,
+    public HostTaskView.Page hosts(@PathParam("id") String id, @QueryParam("state") String state,
             @QueryParam("page") String page, @QueryParam("size") String size) {
-        QueryParams.choice("state", state, dev.ballast.queue.TaskState.class);
-        return rollouts.hosts(id(id), state, QueryParams.number("page", page, 0, 0, 1_000_000),
-                QueryParams.number("size", size, 50, 1, 500));
+        return queries.hosts(id(id), QueryParams.choice("state", state, TaskState.class),
+                QueryParams.number("page", page, 0, 0, 1_000_000), QueryParams.number("size", size, 50, 1, 500));
     }
 
     @GET
     @Path("{id}/hosts/{host}")
-    public Rollouts.HostDetail host(@PathParam("id") String id, @PathParam("host") String host) {
-        return rollouts.host(id(id), dev.ballast.inventory.HostName.parse("host", host).value());
+    public HostTaskView.Detail host(@PathParam("id") String id, @PathParam("host") String host) {
+        return queries.host(id(id), HostName.parse("host", host).value());
     }
 
     private static long id(String text) {

@@ -4,9 +4,12 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-import dev.ballast.problem.ConflictException;
+import dev.ballast.problem.IllegalMove;
 
-/** The states of a rollout and the only moves between them. */
+/**
+ * The states of a rollout and the only moves between them. Only {@link RolloutTransitions} writes a
+ * rollout's state, and only along these arrows: the operator's controls and the coordinator alike.
+ */
 public enum RolloutState {
     PENDING, RUNNING, AWAITING_APPROVAL, PAUSED, SUCCEEDED, FAILED, HALTED, CANCELLED;
 
@@ -16,19 +19,26 @@ public enum RolloutState {
             AWAITING_APPROVAL, EnumSet.of(RUNNING, PAUSED, CANCELLED),
             PAUSED, EnumSet.of(RUNNING, AWAITING_APPROVAL, CANCELLED),
             HALTED, EnumSet.of(RUNNING, CANCELLED),
-            FAILED, EnumSet.of(RUNNING),
-            SUCCEEDED, EnumSet.noneOf(RolloutState.class),
-            CANCELLED, EnumSet.noneOf(RolloutState.class));
+            FAILED, EnumSet.of(RUNNING));
 
-    public boolean isFinal() {
-        return this == SUCCEEDED || this == CANCELLED;
+    /** Ended: nothing moves it but a retry of its failed hosts (FAILED), or nothing at all. */
+    public boolean isFinished() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
     }
 
-    /** Refuses a move the state machine does not allow, naming both states. */
-    public RolloutState moveTo(RolloutState next, String action) {
-        if (!ALLOWED.get(this).contains(next)) {
-            throw new ConflictException("cannot " + action + " a rollout that is " + this);
+    /** Nothing will move without an operator any more: ended, or halted. */
+    public boolean isSettled() {
+        return isFinished() || this == HALTED;
+    }
+
+    public boolean canMoveTo(RolloutState next) {
+        return ALLOWED.getOrDefault(this, Set.of()).contains(next);
+    }
+
+    /** Refuses a move the table does not hold, saying which control asked for it. */
+    public void checkMove(RolloutState next, String action) {
+        if (!canMoveTo(next)) {
+            throw new IllegalMove("cannot " + action + " a rollout that is " + this);
         }
-        return next;
     }
 }

@@ -11,7 +11,7 @@ public record RolloutView(long id, String plan, int planVersion, String selector
 
     /** Nothing will move without an operator any more: ended, halted or failed (retry-failed can move it again). */
     public boolean settled() {
-        return java.util.Set.of("SUCCEEDED", "FAILED", "HALTED", "CANCELLED").contains(state);
+        return RolloutState.valueOf(state).isSettled();
     }
 
     public record WaveView(int number, String state, int hosts, Instant notBefore, String approvedBy,

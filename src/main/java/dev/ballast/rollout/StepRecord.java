@@ -4,8 +4,75 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ballast.catalog.Drift;
+import dev.ballast.catalog.StepState;
+import dev.ballast.queue.Claimed;
+import dev.ballast.remote.CommandResult;
 
 /** One line of a host's history: what a check, step or rollback saw, did and printed. */
-record StepRecord(int attempt, int position, String kind, String name, String outcome, Map<String, String> before,
+record StepRecord(int attempt, int position, Kind kind, String name, StepOutcome outcome, Map<String, String> before,
         Map<String, String> after, List<Drift> drift, String detail, String output, Integer exitCode, long durationMs) {
+
+    enum Kind { CHECK, STEP, ROLLBACK }
+
+    /** Starts the record of one check, step or rollback of a task's attempt; its duration runs from here. */
+    static Builder start(Claimed task, int position, Kind kind, String name) {
+        return new Builder(task.attempt(), position, kind, name);
+    }
+
+    /** Collects what a line holds while it happens; states are stored with their secrets masked. */
+    static final class Builder {
+        private final long startedNanos = System.nanoTime();
+        private final int attempt;
+        private final int position;
+        private final Kind kind;
+        private final String name;
+        private StepState before;
+        private StepState after;
+        private List<Drift> drift;
+        private String detail;
+        private CommandResult command;
+
+        private Builder(int attempt, int position, Kind kind, String name) {
+            this.attempt = attempt;
+            this.position = position;
+            this.kind = kind;
+            this.name = name;
+        }
+
+        Builder before(StepState state) {
+            before = state;
+            return this;
+        }
+
+        Builder after(StepState state) {
+            after = state;
+            return this;
+        }
+
+        Builder drift(List<Drift> remaining) {
+            drift = remaining;
+            return this;
+        }
+
+        Builder detail(String text) {
+            detail = text;
+            return this;
+        }
+
+        Builder output(CommandResult result) {
+            command = result;
+            return this;
+        }
+
+        StepRecord end(StepOutcome outcome) {
+            String output = command == null ? null : command.stdout() + (command.stderr().isEmpty() ? "" : "\n[stderr]\n"
+                    + command.stderr()) + (command.truncated() ? "\n[truncated]" : "");
+            return new StepRecord(attempt, position, kind, name, outcome, facts(before), facts(after), drift, detail, output,
+                    command == null ? null : command.exitCode(), (System.nanoTime() - startedNanos) / 1_000_000);
+        }
+
+        private static Map<String, String> facts(StepState state) {
+            return state == null ? null : state.redacted().facts();
+        }
+    }
 }

@@ -15,7 +15,7 @@ import dev.ballast.inventory.HostName;
 import dev.ballast.inventory.Inventory;
 import dev.ballast.plan.Plans;
 import dev.ballast.rollback.RollbackPoints;
-import dev.ballast.rollout.Rollouts;
+import dev.ballast.rollout.RolloutQueries;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -39,7 +39,7 @@ public class Pages {
 
     private final SecurityIdentity identity;
     private final WebQueries queries;
-    private final Rollouts rollouts;
+    private final RolloutQueries rollouts;
     private final Plans plans;
     private final Inventory inventory;
     private final RollbackPoints rollbackPoints;
@@ -53,7 +53,7 @@ public class Pages {
     private final Template plansPage;
     private final Template auditPage;
 
-    Pages(SecurityIdentity identity, WebQueries queries, Rollouts rollouts, Plans plans, Inventory inventory,
+    Pages(SecurityIdentity identity, WebQueries queries, RolloutQueries rollouts, Plans plans, Inventory inventory,
             RollbackPoints rollbackPoints, Sweeps sweeps, AuditLog audit, Template login, Template dashboard, Template rollout,
             Template host, @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
             @io.quarkus.qute.Location("plans.html") Template plansPage, @io.quarkus.qute.Location("audit.html") Template auditPage) {

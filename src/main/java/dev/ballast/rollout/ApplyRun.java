@@ -1,0 +1,151 @@
+package dev.ballast.rollout;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import dev.ballast.catalog.CheckResult;
+import dev.ballast.catalog.StepRefusal;
+import dev.ballast.catalog.StepState;
+import dev.ballast.catalog.TuningStep;
+import dev.ballast.catalog.Verification;
+import dev.ballast.plan.Plan;
+import dev.ballast.queue.Claimed;
+import dev.ballast.queue.TaskState;
+import dev.ballast.remote.RemoteFailure;
+import dev.ballast.rollback.RollbackPoints;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Apply mode on one host: preflight checks, then for each step probe, rollback point (committed before
+ * apply), apply, verify; then the health gate. The first failure rolls the host's applied steps back in
+ * reverse order.
+ */
+@ApplicationScoped
+class ApplyRun {
+
+    private final RollbackPoints points;
+    private final StepUndo undo;
+
+    ApplyRun(RollbackPoints points, StepUndo undo) {
+        this.points = points;
+        this.undo = undo;
+    }
+
+    TaskOutcome run(HostAttempt attempt) throws RemoteFailure {
+        Map<Integer, CheckResult> baseline = new HashMap<>();
+        TaskOutcome failure = preflight(attempt, baseline);
+        if (failure != null) {
+            return failure;
+        }
+        Deque<StepUndo.Point> applied = new ArrayDeque<>();
+        for (int i = 0; i < attempt.rollout().steps().size() && failure == null; i++) {
+            try {
+                failure = step(attempt, i, applied);
+            } catch (ConnectionGone gone) {
+                // No rollback can run now; the rollback points stay for one later.
+                return gone.outcome;
+            }
+        }
+        if (failure == null && !applied.isEmpty()) {
+            failure = HealthGate.judge(attempt, baseline);
+        }
+        if (failure == null) {
+            return TaskOutcome.ended(applied.isEmpty() ? TaskState.ALREADY_COMPLIANT : TaskState.SUCCEEDED);
+        }
+        return rollBack(attempt, applied, failure);
+    }
+
+    private static TaskOutcome preflight(HostAttempt attempt, Map<Integer, CheckResult> results) throws RemoteFailure {
+        Plan plan = attempt.rollout().plan();
+        for (int i = 0; i < plan.preflight().size(); i++) {
+            Plan.Entry entry = plan.preflight().get(i);
+            StepRecord.Builder line = attempt.line(i, StepRecord.Kind.CHECK, entry.id());
+            CheckResult result = attempt.rollout().checks().get(i).run(attempt.shell());
+            results.put(i, result);
+            attempt.add(line.detail(result.message() + (result.observed() == null ? "" : " (observed " + result.observed()
+                    + ", expected " + result.expected() + ")") + figures(result)).end(StepOutcome.of(result.status())));
+            if (result.status() == CheckResult.Status.FAILED) {
+                return TaskOutcome.failed(ErrorKind.PREFLIGHT_FAILED, entry.id() + ": " + result.message());
+            }
+        }
+        return null;
+    }
+
+    private static String figures(CheckResult result) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(result.figures()).forEach((name, value) -> text.append(' ').append(name).append('=').append(value));
+        return text.toString();
+    }
+
+    /** A step's connection broke: the task ends now, with the step's failure. */
+    private static final class ConnectionGone extends Exception {
+        private final transient TaskOutcome outcome;
+
+        ConnectionGone(TaskOutcome outcome) {
+            super(outcome.error(), null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    /** Probes, captures, applies and verifies one step; null when it passed or was compliant already. */
+    private TaskOutcome step(HostAttempt attempt, int i, Deque<StepUndo.Point> applied) throws ConnectionGone {
+        Plan.Entry entry = attempt.rollout().plan().steps().get(i);
+        TuningStep.Configured<?> step = attempt.rollout().steps().get(i);
+        Claimed task = attempt.task();
+        StepRecord.Builder line = attempt.line(i, StepRecord.Kind.STEP, entry.id());
+        try {
+            StepState before = step.probe(attempt.shell());
+            line.before(before);
+            // Only a later attempt can find a point an earlier one captured: the first skips the lookup.
+            Optional<StepState> earlier = task.attempt() > 1 ? points.find(task.taskId(), i) : Optional.empty();
+            if (step.drift(before).isEmpty()) {
+                if (earlier.isPresent()) {
+                    // An earlier attempt applied this step and died before recording it.
+                    applied.push(new StepUndo.Point(task.taskId(), i, step, earlier.get()));
+                    attempt.add(line.before(earlier.get()).after(before)
+                            .detail("applied by an earlier attempt that ended before recording it").end(StepOutcome.APPLIED));
+                } else {
+                    attempt.add(line.after(before).end(StepOutcome.ALREADY_COMPLIANT));
+                }
+                return null;
+            }
+            StepState captured = points.capture(new RollbackPoints.Capture(task.taskId(), task.rolloutId(), task.host(), i, entry.id(),
+                    entry.params()), earlier.orElse(before));
+            applied.push(new StepUndo.Point(task.taskId(), i, step, captured));
+            step.apply(attempt.shell(), before);
+            Verification verification = step.verify(attempt.shell());
+            boolean passed = verification.passed(step.step().effect());
+            attempt.add(line.after(verification.observed()).drift(verification.remaining()).detail(verification.note())
+                    .end(passed ? StepOutcome.APPLIED : StepOutcome.VERIFY_FAILED));
+            return passed ? null : TaskOutcome.failed(ErrorKind.VERIFY_FAILED, entry.id() + ": " + verification.note());
+        } catch (StepRefusal refusal) {
+            attempt.add(line.detail(refusal.getMessage()).end(StepOutcome.refused(refusal.kind())));
+            return TaskOutcome.failed(ErrorKind.refused(refusal.kind()), entry.id() + ": " + refusal.getMessage());
+        } catch (RemoteFailure remote) {
+            attempt.add(line.detail(remote.getMessage()).output(remote.result()).end(StepOutcome.FAILED));
+            TaskOutcome failed = TaskOutcome.failed(ErrorKind.of(remote.kind()), entry.id() + ": " + remote.getMessage());
+            if (remote.kind() != RemoteFailure.Kind.COMMAND_FAILED) {
+                throw new ConnectionGone(failed);
+            }
+            return failed;
+        }
+    }
+
+    /** Undoes this host's applied steps, last first; ROLLED_BACK only if every one was restored. */
+    private TaskOutcome rollBack(HostAttempt attempt, Deque<StepUndo.Point> applied, TaskOutcome failure) {
+        boolean allRestored = true;
+        for (StepUndo.Point point : applied) {
+            try {
+                allRestored &= undo.undo(attempt, point);
+            } catch (RemoteFailure | StepRefusal e) {
+                allRestored = false;
+            }
+        }
+        return allRestored ? new TaskOutcome(TaskState.ROLLED_BACK, failure.errorKind(), failure.error())
+                : TaskOutcome.failed(failure.errorKind(), failure.error() + "; rollback incomplete");
+    }
+}

@@ -1,0 +1,165 @@
+package dev.ballast.rollout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ballast.audit.AuditLog;
+import dev.ballast.inventory.Inventory;
+import dev.ballast.inventory.Selector;
+import dev.ballast.jdbc.Jdbc;
+import dev.ballast.plan.Plan;
+import dev.ballast.plan.Plans;
+import dev.ballast.plan.StoredPlan;
+import dev.ballast.problem.InvalidInputException;
+import dev.ballast.queue.TaskQueue;
+import dev.ballast.queue.TaskState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+/**
+ * Creating rollouts: the rollout, its waves and one task per host, in one transaction, so a rollout
+ * exists whole or not at all; from then on the workers and the coordinator carry it, in any Ballast
+ * process. Every kind of rollout (a plan's, a sweep's remediation, a host's rollback) is written here.
+ */
+@ApplicationScoped
+public class RolloutCreation {
+
+    /** A rollout of a plan over the drifted hosts a sweep run named, to wait for approval before it starts. */
+    public record Held(String plan, int planVersion, String selector, List<String> hosts, String reason) {
+    }
+
+    /** What {@link #start} writes: a plan over hosts, in a mode, held for approval when a reason is given. */
+    private record Start(StoredPlan stored, String selector, List<Inventory.HostRef> hosts, Mode mode, String actor,
+            String heldBecause) {
+    }
+
+    private final Plans plans;
+    private final Inventory inventory;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Jdbc jdbc;
+    private final RolloutTransitions rollouts;
+    private final WaveTransitions waves;
+    private final TaskQueue tasks;
+    private final RolloutQueries queries;
+
+    RolloutCreation(Plans plans, Inventory inventory, AuditLog audit, ObjectMapper json, Jdbc jdbc, RolloutTransitions rollouts,
+            WaveTransitions waves, TaskQueue tasks, RolloutQueries queries) {
+        this.plans = plans;
+        this.inventory = inventory;
+        this.audit = audit;
+        this.json = json;
+        this.jdbc = jdbc;
+        this.rollouts = rollouts;
+        this.waves = waves;
+        this.tasks = tasks;
+        this.queries = queries;
+    }
+
+    @Transactional
+    public RolloutView create(String planName, Integer planVersion, String selectorText, String modeText, String actor) {
+        if (planName == null) {
+            throw InvalidInputException.of("plan", "is required");
+        }
+        Mode mode = InvalidInputException.forField("mode", () -> Mode.parse(modeText));
+        Selector selector = Selector.parse("selector", selectorText == null ? "" : selectorText);
+        StoredPlan stored = planVersion == null ? plans.latest(planName) : plans.get(planName, planVersion);
+        List<Inventory.HostRef> hosts = inventory.select(selector);
+        if (hosts.isEmpty()) {
+            throw InvalidInputException.of("selector", "'" + selector + "' matches no host");
+        }
+        return start(new Start(stored, selector.toString(), hosts, mode, actor, null));
+    }
+
+    /** A rollout over those of a selector's hosts that are named, waiting for approval before its first wave. */
+    @Transactional
+    public RolloutView createHeld(Held held, String actor) {
+        Selector selector = Selector.parse("selector", held.selector());
+        StoredPlan stored = plans.get(held.plan(), held.planVersion());
+        Set<String> named = Set.copyOf(held.hosts());
+        List<Inventory.HostRef> hosts = inventory.select(selector).stream().filter(h -> named.contains(h.name())).toList();
+        if (hosts.isEmpty()) {
+            throw InvalidInputException.of("hosts", "none of " + held.hosts() + " is chosen by '" + selector + "' any more");
+        }
+        return start(new Start(stored, selector + ", " + hosts.size() + " named hosts", hosts, Mode.APPLY, actor, held.reason()));
+    }
+
+    /**
+     * The rollback of one host: a rollout of mode ROLLBACK with one task, running the source rollout's own
+     * plan copy (the steps and parameters that captured the points). The caller holds the host's lock.
+     */
+    long createRollback(long source, long hostId, String host, String actor) {
+        record Source(String name, int version, String plan) {
+        }
+        Source plan = jdbc.one("select plan_name, plan_version, cast(plan as text) from rollout where id = ?",
+                r -> new Source(r.getString(1), r.getInt(2), r.getString(3)), source).orElseThrow();
+        long id = rollouts.insert(new RolloutTransitions.NewRollout(plan.name(), plan.version(), plan.plan(), "host " + host,
+                Mode.ROLLBACK, RolloutState.RUNNING, "rolls back rollout " + source + " on " + host, actor, source));
+        waves.insert(id, List.of(1), WaveState.RUNNING);
+        tasks.insert(id, List.of(new TaskQueue.NewTask(0, hostId, host, null, TaskState.QUEUED, null)));
+        return id;
+    }
+
+    private RolloutView start(Start start) {
+        Plan plan = start.stored().plan();
+        List<WavePlanner.Candidate> eligible = new ArrayList<>();
+        List<Inventory.HostRef> skipped = new ArrayList<>();
+        for (Inventory.HostRef host : start.hosts()) {
+            if (host.skipReason() == null) {
+                eligible.add(new WavePlanner.Candidate(host.id(), host.name(), host.labels()));
+            } else {
+                skipped.add(host);
+            }
+        }
+        List<List<WavePlanner.Candidate>> planned = WavePlanner.plan(eligible, plan.waves());
+        if (planned.isEmpty()) {
+            planned = List.of(List.of());
+        }
+        boolean held = start.heldBecause() != null;
+        long id = rollouts.insert(new RolloutTransitions.NewRollout(start.stored().name(), start.stored().version(),
+                write(plan), start.selector(), start.mode(), held ? RolloutState.AWAITING_APPROVAL : RolloutState.RUNNING,
+                start.heldBecause(), start.actor(), null));
+        waves.insert(id, planned.stream().map(List::size).toList(), held ? WaveState.PENDING : WaveState.RUNNING);
+        tasks.insert(id, newTasks(planned, skipped, start));
+        audit.record("rollout.create", "rollout/" + id, null, Map.of("plan", start.stored().name(), "planVersion",
+                start.stored().version(), "selector", start.selector(), "mode", start.mode().name(), "hosts", start.hosts().size(),
+                "waves", planned.size()));
+        return queries.get(id);
+    }
+
+    private static List<TaskQueue.NewTask> newTasks(List<List<WavePlanner.Candidate>> planned, List<Inventory.HostRef> skipped,
+            Start start) {
+        String spreadLabel = start.stored().plan().waves().spreadLabel();
+        Map<Long, Map<String, String>> labels = new java.util.HashMap<>();
+        start.hosts().forEach(h -> labels.put(h.id(), h.labels()));
+        List<TaskQueue.NewTask> all = new ArrayList<>();
+        for (int n = 0; n < planned.size(); n++) {
+            for (WavePlanner.Candidate host : planned.get(n)) {
+                all.add(new TaskQueue.NewTask(n, host.id(), host.name(), spread(labels.get(host.id()), spreadLabel), TaskState.QUEUED,
+                        null));
+            }
+        }
+        for (Inventory.HostRef host : skipped) {
+            all.add(new TaskQueue.NewTask(0, host.id(), host.name(), spread(host.labels(), spreadLabel), TaskState.SKIPPED,
+                    host.skipReason()));
+        }
+        return all;
+    }
+
+    private static String spread(Map<String, String> labels, String spreadLabel) {
+        return spreadLabel == null ? null : labels.getOrDefault(spreadLabel, "");
+    }
+
+    private String write(Plan plan) {
+        try {
+            return json.writeValueAsString(plan);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ballast.rollout;
+
+import dev.ballast.queue.TaskState;
+
+/** How a host task ended: its end state and, unless it went well, what kind of failure and why. */
+record TaskOutcome(TaskState state, ErrorKind errorKind, String error) {
+
+    static TaskOutcome ended(TaskState state) {
+        return new TaskOutcome(state, null, null);
+    }
+
+    static TaskOutcome failed(ErrorKind kind, String error) {
+        return new TaskOutcome(TaskState.FAILED, kind, error);
+    }
+}
