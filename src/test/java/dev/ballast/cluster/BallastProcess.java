@@ -26,9 +26,24 @@ final class BallastProcess implements AutoCloseable {
     final Path log;
 
     BallastProcess(String instance, String jdbcUrl, String user, String password) throws IOException, InterruptedException {
+        this(instance, List.of("-Dquarkus.datasource.jdbc.url=" + jdbcUrl, "-Dquarkus.datasource.username=" + user,
+                "-Dquarkus.datasource.password=" + password, "-Dballast.lab.enabled=false",
+                "-Dballast.workers.lease=4s",
+                // Fewer threads than the plan's concurrency: no single process can take every slot.
+                "-Dballast.workers.threads=4"));
+    }
+
+    /** Ballast as the README's run command starts it: its own PostgreSQL and a demo lab of a few hosts. */
+    static BallastProcess embedded(String instance, int labHosts) throws IOException, InterruptedException {
+        return new BallastProcess(instance, List.of("-Dballast.lab.hosts=" + labHosts));
+    }
+
+    private BallastProcess(String instance, List<String> settings) throws IOException, InterruptedException {
         this.instance = instance;
         this.port = freePort();
         Path dir = Files.createTempDirectory("ballast-" + instance);
+        // As root, the embedded PostgreSQL runs as 'postgres', which must be able to enter the data directory.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         log = dir.resolve("ballast.log");
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -37,18 +52,12 @@ final class BallastProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
-                "-Dquarkus.datasource.username=" + user,
-                "-Dquarkus.datasource.password=" + password,
                 "-Dballast.master-key=" + MASTER_KEY,
                 "-Dballast.data-dir=" + dir,
-                "-Dballast.lab.enabled=false",
                 "-Dballast.workers.instance-id=" + instance,
-                "-Dballast.security.bootstrap-token=" + ADMIN_TOKEN,
-                "-Dballast.workers.lease=4s",
-                // Fewer threads than the plan's concurrency: no single process can take every slot.
-                "-Dballast.workers.threads=4",
-                "-jar", jar.toString()));
+                "-Dballast.security.bootstrap-token=" + ADMIN_TOKEN));
+        command.addAll(settings);
+        command.addAll(List.of("-jar", jar.toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitReady();
     }

@@ -128,6 +128,32 @@ class RetryFailedTest {
         assertThat(fleet.host("lab-011").state().scheduler("sda")).isEqualTo("kyber");
     }
 
+    @Test
+    void aRolloutThatWentOnPastItsThresholdsSaysSoWhenItEnds() throws Exception {
+        LabFleetFixture.savePlan("""
+                name: retry-continue
+                steps:
+                  - step: io-scheduler
+                    params: {device: sda, scheduler: mq-deadline}
+                waves:
+                  canary: 1
+                  sizes: [100%]
+                  maxWaveFailures: 0
+                  onThreshold: continue
+                """);
+        // Hosts that already run mq-deadline change nothing; the two whose writes do not stick fail.
+        fleet.hosts().forEach(h -> h.state().setScheduler("sda", "kyber"));
+        fleet.host("lab-003").faults().undoRuntimeWrites = true;
+        fleet.host("lab-007").faults().undoRuntimeWrites = true;
+        long id = LabFleetFixture.startRollout("retry-continue", "rack=r1", "apply");
+        JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "FAILED", "SUCCEEDED", "HALTED");
+        fleet.host("lab-003").faults().clear();
+        fleet.host("lab-007").faults().clear();
+        assertThat(done.getString("state")).isEqualTo("FAILED");
+        assertThat(done.getString("reason")).isEqualTo("2 hosts failed, more than the thresholds allow; the plan goes on past "
+                + "them (onThreshold: continue)");
+    }
+
     /** Every task of wave 2 is still queued and was never attempted. */
     private static void assertLaterWaveUntouched(long id) {
         JsonPath rollout = LabFleetFixture.rollout(id);

@@ -1,7 +1,9 @@
 package dev.ballast.rollout;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.util.Map;
@@ -60,14 +62,18 @@ class RolloutApiTest {
     void controlsRefuseWhatTheStateDoesNotAllow() throws Exception {
         given().contentType("application/yaml").body("name: api-plan2\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n"
                 .getBytes()).post("/api/plans").then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("name", "api-host2.lab", "address", "127.0.0.1",
-                "labels", Map.of("env", "api2"))).post("/api/hosts").then().statusCode(201);
-        long id = create(Map.of("plan", "api-plan2", "selector", "env=api2")).statusCode(201).extract().jsonPath().getLong("id");
+        for (String host : new String[] {"api-host2.lab", "api-host3.lab"}) {
+            given().contentType(ContentType.JSON).body(Map.of("name", host, "address", "127.0.0.1",
+                    "labels", Map.of("env", "api2"))).post("/api/hosts").then().statusCode(201);
+        }
+        long id = create(Map.of("plan", "api-plan2", "selector", "env=api2")).statusCode(201)
+                .body("waves.state", contains("RUNNING", "PENDING")).extract().jsonPath().getLong("id");
 
         given().post("/api/rollouts/" + id + "/approve").then().statusCode(409).contentType("application/problem+json");
         given().post("/api/rollouts/" + id + "/resume").then().statusCode(409);
         given().post("/api/rollouts/" + id + "/pause").then().statusCode(200).body("state", equalTo("PAUSED"));
-        given().post("/api/rollouts/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+        given().post("/api/rollouts/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"))
+                .body("waves.state", everyItem(equalTo("CANCELLED")));
         given().post("/api/rollouts/" + id + "/resume").then().statusCode(409);
         given().post("/api/rollouts/" + id + "/retry-failed").then().statusCode(409);
         given().get("/api/rollouts?state=CANCELLED").then().statusCode(200).body("id", hasItem((int) id));
