@@ -117,7 +117,9 @@ def tee(args, stdin):
         raise Unexpected()
     path, text = files[0], stdin
     if SCHEDULER.fullmatch(path) and os.path.isfile(path):
-        offered, _ = scheduler(path)
+        offered, active = scheduler(path)
+        if active is None:
+            return ok(text)  # a stacked device: the kernel takes any write and changes nothing (Disks.java)
         if text.strip() not in offered:
             return fail(1, f'tee: {path}: Invalid argument\n')
         rewrite_in_place(path, render_scheduler(offered, text.strip()))
@@ -138,9 +140,10 @@ def kernel_path(arg):
 
 
 def scheduler(path):
-    """The offered schedulers and the active one, from the attribute as the kernel prints it."""
+    """The offered schedulers and the active one, from the attribute as the kernel prints it; a stacked
+    device (device-mapper, md, an NVMe multipath head) prints `none` without brackets: no active one."""
     words = read_file(path).split()
-    return [w.strip('[]') for w in words], next(w[1:-1] for w in words if w.startswith('['))
+    return [w.strip('[]') for w in words], next((w[1:-1] for w in words if w.startswith('[')), None)
 
 
 def render_scheduler(offered, active):
@@ -916,9 +919,15 @@ def init_sysfs(index, hardware):
     for disk, offered, active, wwid_file, wwid in [
             ('nvme0n1', nvme, 'none' if index % 5 == 0 else 'mq-deadline', 'wwid', f'eui.0025385b{index:08x}'),
             ('nvme1n1', nvme, 'none', 'wwid', f'eui.0025385c{index:08x}'),
-            ('sda', ['mq-deadline', 'kyber', 'bfq', 'none'], 'mq-deadline', 'device/wwid', f'naa.5000c500{index:08x}')]:
+            ('sda', ['mq-deadline', 'kyber', 'bfq', 'none'], 'mq-deadline', 'device/wwid', f'naa.5000c500{index:08x}'),
+            # every seventh host: a disk behind an old single-queue driver, in the legacy list format
+            *([('sdb', ['noop', 'deadline', 'cfq'], 'cfq', 'device/wwid', f'naa.5000c501{index:08x}')] if index % 7 == 0 else []),
+            # stacked devices without a scheduler of their own: device-mapper, md RAID, an NVMe multipath head
+            ('dm-0', ['none'], None, None, None), ('md0', ['none'], None, None, None),
+            ('nvme2n1', ['none'], None, 'wwid', f'eui.0025385d{index:08x}')]:
         create(f'/sys/block/{disk}/queue/scheduler', render_scheduler(offered, active))
-        create(f'/sys/block/{disk}/{wwid_file}', wwid + '\n')
+        if wwid_file:
+            create(f'/sys/block/{disk}/{wwid_file}', wwid + '\n')
     os.makedirs('/sys/class/nvme')
     for c in hardware['controllers']:
         function = f'/sys/devices/pci0000:00/{c["root_port"]}/{c["address"]}'

@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The block devices of a lab host as /sys/block shows them: scheduler and WWID. */
+/**
+ * The block devices of a lab host as /sys/block shows them: scheduler and WWID. A stacked device
+ * (device-mapper, md RAID, an NVMe multipath head) has no scheduler of its own: like kernels up to
+ * ~6.13 it prints {@code none} without brackets and takes any write without a word, changing nothing.
+ */
 final class Disks implements LabFiles {
 
     private static final Pattern PATH = Pattern.compile("/sys/block/([a-z0-9-]+)/(queue/scheduler|wwid|device/wwid)");
@@ -23,6 +27,15 @@ final class Disks implements LabFiles {
             this.offered = List.copyOf(offered);
             this.active = active;
             this.wwid = wwid;
+        }
+
+        /** A stacked device: bio-based, so no scheduler runs and none can be chosen. */
+        static Disk stacked(String name, String wwid) {
+            return new Disk(name, List.of("none"), null, wwid);
+        }
+
+        boolean isStacked() {
+            return active == null;
         }
 
         boolean isNvme() {
@@ -64,8 +77,8 @@ final class Disks implements LabFiles {
         return switch (m.group(2)) {
             case "queue/scheduler" -> String.join(" ", disk.offered.stream()
                     .map(s -> s.equals(disk.active) ? "[" + s + "]" : s).toList()) + "\n";
-            case "wwid" -> disk.isNvme() ? disk.wwid + "\n" : null;
-            default -> disk.isNvme() ? null : disk.wwid + "\n";
+            case "wwid" -> disk.isNvme() && disk.wwid != null ? disk.wwid + "\n" : null;
+            default -> disk.isNvme() || disk.wwid == null ? null : disk.wwid + "\n";
         };
     }
 
@@ -78,6 +91,9 @@ final class Disks implements LabFiles {
             throw new LabSurprise("writing " + path + " is not simulated");
         }
         String wanted = text.strip();
+        if (disk.isStacked()) {
+            return Exec.ok(text);
+        }
         if (!disk.offered.contains(wanted)) {
             return Exec.fail(1, "tee: " + path + ": Invalid argument\n");
         }

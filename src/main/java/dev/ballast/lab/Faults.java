@@ -18,8 +18,21 @@ public final class Faults {
     public volatile String hangOn;
     /** A program name whose commands drop the connection halfway ("*" for all). */
     public volatile String dropOn;
+    /** A program name whose next command (run to its end) drops the connection halfway; then the fault clears. */
+    public volatile String dropOnceOn;
+    /** A program name whose commands fail at once with an I/O error and change nothing ("*" for all). */
+    public volatile String failOn;
     /** Runtime writes (sysfs, sysctl) report success but do not stick, as when another agent resets them. */
     public volatile boolean undoRuntimeWrites;
+
+    /** Whether this command of {@code program} is the one to drop; a transient break happens once. */
+    synchronized boolean dropOnce(String program) {
+        if (!matches(dropOnceOn, program)) {
+            return false;
+        }
+        dropOnceOn = null;
+        return true;
+    }
 
     static boolean matches(String rule, String program) {
         return rule != null && (rule.equals("*") || rule.equals(program));
@@ -31,6 +44,8 @@ public final class Faults {
         commandLatency = Duration.ZERO;
         hangOn = null;
         dropOn = null;
+        dropOnceOn = null;
+        failOn = null;
         undoRuntimeWrites = false;
     }
 }

@@ -49,8 +49,12 @@ final class LabCommand implements Command {
                 if (Faults.matches(faults.hangOn, argv.get(0))) {
                     Thread.sleep(Long.MAX_VALUE);
                 }
-                result = host.state().execute(argv, stdin);
-                if (Faults.matches(faults.dropOn, argv.get(0))) {
+                if (Faults.matches(faults.failOn, argv.get(0))) {
+                    result = Exec.fail(1, argv.get(0) + ": Input/output error\n");
+                } else {
+                    result = host.state().execute(argv, stdin);
+                }
+                if (Faults.matches(faults.dropOn, argv.get(0)) || faults.dropOnce(argv.get(0))) {
                     out.write(result.stdout().substring(0, result.stdout().length() / 2).getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     channel.getSession().close(true);

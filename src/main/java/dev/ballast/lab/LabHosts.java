@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The hardware a lab host starts with. Deterministic by index, with the variety a real fleet has:
- * most NVMe disks on mq-deadline (as the manual's sample), every fifth already on none.
+ * most NVMe disks on mq-deadline (as the manual's sample), every fifth already on none, every seventh
+ * an old single-queue disk sdb, and on every host three stacked devices without a scheduler of their own.
  */
 final class LabHosts {
 
@@ -23,6 +24,15 @@ final class LabHosts {
         state.disks.add(new Disks.Disk("nvme1n1", nvme, "none", String.format("eui.0025385c%08x", index)));
         state.disks.add(new Disks.Disk("sda", List.of("mq-deadline", "kyber", "bfq", "none"), "mq-deadline",
                 String.format("naa.5000c500%08x", index)));
+        // Every seventh host keeps a disk behind an old single-queue driver: the legacy list format.
+        if (index % 7 == 0) {
+            state.disks.add(new Disks.Disk("sdb", List.of("noop", "deadline", "cfq"), "cfq",
+                    String.format("naa.5000c501%08x", index)));
+        }
+        // Stacked devices on every host: a device-mapper volume, an md RAID and an NVMe multipath head.
+        state.disks.add(Disks.Disk.stacked("dm-0", null));
+        state.disks.add(Disks.Disk.stacked("md0", null));
+        state.disks.add(Disks.Disk.stacked("nvme2n1", String.format("eui.0025385d%08x", index)));
         LabDomains.populate(state.libvirt, index);
         hardware(state.hardware, index);
         LvmLayout.typical(state, index);
