@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import dev.ballast.remote.Command;
 import dev.ballast.remote.RemoteArg;
@@ -100,6 +101,11 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
                 offered.add(token);
             }
         }
+        if (active == null) {
+            throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, p.device().name() + " has no I/O scheduler of its own (its "
+                    + "queue/scheduler reads '" + line.strip() + "' without brackets): a stacked device (device-mapper, md RAID "
+                    + "or an NVMe multipath head) whose kernel ignores scheduler writes; tune the devices beneath it instead");
+        }
         String wwid = files.get(ownWwid) != null ? files.get(ownWwid) : files.get(deviceWwid);
         return StepState.builder()
                 .put("scheduler", active)
@@ -152,15 +158,24 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
                 : "the device runs " + now.get("scheduler") + ", not " + p.scheduler().token);
     }
 
+    /** Restores the captured scheduler, whichever the device offered then (an old kernel's cfq too). */
     @Override
-    public void rollback(RemoteShell shell, Params p, StepState captured) throws RemoteFailure {
-        setScheduler(shell, p.device(), captured.get("scheduler"));
+    public void rollback(RemoteShell shell, Params p, StepState captured) throws RemoteFailure, StepRefusal {
+        String token = captured.get("scheduler");
+        if (!CAPTURED_SCHEDULER.matcher(token).matches() || !Arrays.asList(captured.get("available").split(" ")).contains(token)) {
+            throw new StepRefusal(StepRefusal.Kind.UNSAFE, "the captured scheduler '" + Values.printable(token)
+                    + "' is not one the device offered (" + Values.printable(captured.get("available")) + ")");
+        }
+        setScheduler(shell, p.device(), token);
         HostFiles.restore(shell, p.rule(), captured.absent("rule") ? null : captured.get("rule"));
         reloadRules(shell);
     }
 
+    /** A scheduler's name as the kernel prints it: checked against this before it reaches a command. */
+    private static final Pattern CAPTURED_SCHEDULER = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
     private static void setScheduler(RemoteShell shell, BlockDevice device, String token) throws RemoteFailure {
-        HostFiles.write(shell, device.sysfs("queue/scheduler"), Scheduler.parse(token).token + "\n");
+        HostFiles.write(shell, device.sysfs("queue/scheduler"), token + "\n");
     }
 
     private static void reloadRules(RemoteShell shell) throws RemoteFailure {

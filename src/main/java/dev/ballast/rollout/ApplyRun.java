@@ -3,6 +3,7 @@ package dev.ballast.rollout;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -35,28 +36,40 @@ class ApplyRun {
         this.undo = undo;
     }
 
-    TaskOutcome run(HostAttempt attempt) throws RemoteFailure {
+    /** Throws {@link ChangesLeft} when the connection broke after a step changed the host. */
+    TaskOutcome run(HostAttempt attempt) throws RemoteFailure, ChangesLeft {
         Map<Integer, CheckResult> baseline = new HashMap<>();
         TaskOutcome failure = preflight(attempt, baseline);
         if (failure != null) {
             return failure;
         }
         Deque<StepUndo.Point> applied = new ArrayDeque<>();
-        for (int i = 0; i < attempt.rollout().steps().size() && failure == null; i++) {
-            try {
+        try {
+            for (int i = 0; i < attempt.rollout().steps().size() && failure == null; i++) {
                 failure = step(attempt, i, applied);
-            } catch (ConnectionGone gone) {
-                // No rollback can run now; the rollback points stay for one later.
-                return gone.outcome;
             }
-        }
-        if (failure == null && !applied.isEmpty()) {
-            failure = HealthGate.judge(attempt, baseline);
+            if (failure == null && !applied.isEmpty()) {
+                failure = HealthGate.judge(attempt, baseline);
+            }
+        } catch (RemoteFailure broke) {
+            TaskOutcome failed = TaskOutcome.failed(ErrorKind.of(broke.kind()), broke.getMessage());
+            if (applied.isEmpty()) {
+                return failed;
+            }
+            if (broke.kind() == RemoteFailure.Kind.COMMAND_FAILED) {
+                return rollBack(attempt, List.copyOf(applied), failed);
+            }
+            throw new ChangesLeft(failed, List.copyOf(applied));
         }
         if (failure == null) {
             return TaskOutcome.ended(applied.isEmpty() ? TaskState.ALREADY_COMPLIANT : TaskState.SUCCEEDED);
         }
-        return rollBack(attempt, applied, failure);
+        return rollBack(attempt, List.copyOf(applied), failure);
+    }
+
+    /** Undoes this host's applied steps, last first, all of them that can be (see {@link RollbackRun}). */
+    TaskOutcome rollBack(HostAttempt attempt, List<StepUndo.Point> applied, TaskOutcome failure) {
+        return RollbackRun.restore(undo, attempt, applied, failure);
     }
 
     private static TaskOutcome preflight(HostAttempt attempt, Map<Integer, CheckResult> results) throws RemoteFailure {
@@ -81,18 +94,11 @@ class ApplyRun {
         return text.toString();
     }
 
-    /** A step's connection broke: the task ends now, with the step's failure. */
-    private static final class ConnectionGone extends Exception {
-        private final transient TaskOutcome outcome;
-
-        ConnectionGone(TaskOutcome outcome) {
-            super(outcome.error(), null, false, false);
-            this.outcome = outcome;
-        }
-    }
-
-    /** Probes, captures, applies and verifies one step; null when it passed or was compliant already. */
-    private TaskOutcome step(HostAttempt attempt, int i, Deque<StepUndo.Point> applied) throws ConnectionGone {
+    /**
+     * Probes, captures, applies and verifies one step; null when it passed or was compliant already. A
+     * connection that broke is thrown on, with the step's name in its message.
+     */
+    private TaskOutcome step(HostAttempt attempt, int i, Deque<StepUndo.Point> applied) throws RemoteFailure {
         Plan.Entry entry = attempt.rollout().plan().steps().get(i);
         TuningStep.Configured<?> step = attempt.rollout().steps().get(i);
         Claimed task = attempt.task();
@@ -116,6 +122,7 @@ class ApplyRun {
             StepState captured = points.capture(new RollbackPoints.Capture(task.taskId(), task.rolloutId(), task.host(), i, entry.id(),
                     entry.params()), earlier.orElse(before));
             applied.push(new StepUndo.Point(task.taskId(), i, step, captured));
+            attempt.flush();
             step.apply(attempt.shell(), before);
             Verification verification = step.verify(attempt.shell());
             boolean passed = verification.passed(step.step().effect());
@@ -127,25 +134,11 @@ class ApplyRun {
             return TaskOutcome.failed(ErrorKind.refused(refusal.kind()), entry.id() + ": " + refusal.getMessage());
         } catch (RemoteFailure remote) {
             attempt.add(line.detail(remote.getMessage()).output(remote.result()).end(StepOutcome.FAILED));
-            TaskOutcome failed = TaskOutcome.failed(ErrorKind.of(remote.kind()), entry.id() + ": " + remote.getMessage());
             if (remote.kind() != RemoteFailure.Kind.COMMAND_FAILED) {
-                throw new ConnectionGone(failed);
+                throw new RemoteFailure(remote.kind(), entry.id() + ": " + remote.getMessage(), remote);
             }
-            return failed;
+            return TaskOutcome.failed(ErrorKind.COMMAND_FAILED, entry.id() + ": " + remote.getMessage());
         }
     }
 
-    /** Undoes this host's applied steps, last first; ROLLED_BACK only if every one was restored. */
-    private TaskOutcome rollBack(HostAttempt attempt, Deque<StepUndo.Point> applied, TaskOutcome failure) {
-        boolean allRestored = true;
-        for (StepUndo.Point point : applied) {
-            try {
-                allRestored &= undo.undo(attempt, point);
-            } catch (RemoteFailure | StepRefusal e) {
-                allRestored = false;
-            }
-        }
-        return allRestored ? new TaskOutcome(TaskState.ROLLED_BACK, failure.errorKind(), failure.error())
-                : TaskOutcome.failed(failure.errorKind(), failure.error() + "; rollback incomplete");
-    }
 }

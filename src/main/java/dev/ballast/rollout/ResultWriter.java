@@ -98,19 +98,13 @@ public class ResultWriter {
         List<Object[]> results = new ArrayList<>();
         List<TaskQueue.Ending> endings = new ArrayList<>(batch.size());
         for (Completion done : batch) {
-            for (StepRecord line : done.records()) {
-                results.add(new Object[] {done.taskId(), line.attempt(), line.position(), line.kind(), line.name(), line.outcome(),
-                        jsonOrNull(line.before()), jsonOrNull(line.after()), jsonOrNull(line.drift()), line.detail(), line.output(),
-                        line.exitCode(), line.durationMs(), done.instance()});
-            }
+            done.records().forEach(line -> results.add(row(done.taskId(), done.instance(), line)));
             TaskOutcome outcome = done.outcome();
             endings.add(new TaskQueue.Ending(done.taskId(), done.instance(), outcome.state(),
                     outcome.errorKind() == null ? null : outcome.errorKind().name(), outcome.error()));
         }
         int late = jdbc.newTransaction(() -> {
-            jdbc.batch("insert into step_result (task_id, attempt, position, kind, name, outcome, before, after, drift, detail, "
-                    + "output, exit_code, duration_ms, instance) values (?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), "
-                    + "cast(? as jsonb), ?, ?, ?, ?, ?)", results);
+            jdbc.batch(INSERT_RESULT, results);
             return queue.end(endings);
         });
         rowsWritten.addAndGet(results.size() + batch.size());
@@ -119,6 +113,25 @@ public class ResultWriter {
             LOG.warnf("%d of %d host task results arrived after their lease had expired; those tasks run again elsewhere",
                     late, batch.size());
         }
+    }
+
+    /**
+     * Writes a task's lines at once, before the host is changed again: a process killed later keeps them.
+     * The task's own end still comes with its batch.
+     */
+    void writeNow(long taskId, String instance, List<StepRecord> lines) {
+        jdbc.batch(INSERT_RESULT, lines.stream().map(line -> row(taskId, instance, line)).toList());
+        rowsWritten.addAndGet(lines.size());
+    }
+
+    private static final String INSERT_RESULT = "insert into step_result (task_id, attempt, position, kind, name, outcome, "
+            + "before, after, drift, detail, output, exit_code, duration_ms, instance) values (?, ?, ?, ?, ?, ?, cast(? as jsonb), "
+            + "cast(? as jsonb), cast(? as jsonb), ?, ?, ?, ?, ?)";
+
+    private Object[] row(long taskId, String instance, StepRecord line) {
+        return new Object[] {taskId, line.attempt(), line.position(), line.kind(), line.name(), line.outcome(),
+                jsonOrNull(line.before()), jsonOrNull(line.after()), jsonOrNull(line.drift()), line.detail(), line.output(),
+                line.exitCode(), line.durationMs(), instance};
     }
 
     private String jsonOrNull(Object value) {

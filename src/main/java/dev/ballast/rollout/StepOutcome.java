@@ -16,8 +16,9 @@ public enum StepOutcome {
     APPLIED, ALREADY_COMPLIANT, VERIFY_FAILED,
     // A step, or its rollback, that declined to act.
     REFUSED_NOT_APPLICABLE, REFUSED_UNSAFE, REFUSED_IRREVERSIBLE,
-    // A step's rollback: restored and probed equal to the captured state, probed different, or failed.
-    ROLLED_BACK, ROLLBACK_MISMATCH, ROLLBACK_FAILED;
+    // A step's rollback: restored and probed equal to the captured state, probed different, declined (an
+    // irreversible change, a captured state it cannot put back), or failed.
+    ROLLED_BACK, ROLLBACK_MISMATCH, ROLLBACK_REFUSED, ROLLBACK_FAILED;
 
     static StepOutcome of(CheckResult.Status status) {
         return switch (status) {
