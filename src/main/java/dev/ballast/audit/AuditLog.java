@@ -1,15 +1,17 @@
 package dev.ballast.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ballast.jdbc.Jdbc;
 import io.quarkus.arc.Arc;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 /**
@@ -23,11 +25,11 @@ public class AuditLog {
     /** The actor of changes no request asked for: workers, the coordinator, startup. */
     public static final String BALLAST = "ballast";
 
-    private final EntityManager em;
+    private final Jdbc jdbc;
     private final ObjectMapper json;
 
-    AuditLog(EntityManager em, ObjectMapper json) {
-        this.em = em;
+    AuditLog(Jdbc jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
         this.json = json;
     }
 
@@ -39,14 +41,8 @@ public class AuditLog {
     /** For the one change whose actor is not yet the caller: a login. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void recordAs(String actor, String action, String target, Object before, Object after) {
-        em.createNativeQuery("insert into audit_event (actor, action, target, before, after) "
-                + "values (?, ?, ?, cast(? as jsonb), cast(? as jsonb))")
-                .setParameter(1, actor)
-                .setParameter(2, action)
-                .setParameter(3, target)
-                .setParameter(4, toJson(before))
-                .setParameter(5, toJson(after))
-                .executeUpdate();
+        jdbc.update("insert into audit_event (actor, action, target, before, after) "
+                + "values (?, ?, ?, cast(? as jsonb), cast(? as jsonb))", actor, action, target, toJson(before), toJson(after));
     }
 
     /**
@@ -77,35 +73,15 @@ public class AuditLog {
         }
         sql.append(" order by id desc limit ?");
         params.add(limit);
-        jakarta.persistence.Query query = em.createNativeQuery(sql.toString());
-        for (int i = 0; i < params.size(); i++) {
-            query.setParameter(i + 1, params.get(i));
-        }
-        List<AuditEvent> events = new ArrayList<>();
-        for (Object row : query.getResultList()) {
-            Object[] cols = (Object[]) row;
-            events.add(new AuditEvent(((Number) cols[0]).longValue(), (java.time.Instant) toInstant(cols[1]), (String) cols[2],
-                    (String) cols[3], (String) cols[4], fromJson((String) cols[5]), fromJson((String) cols[6])));
-        }
-        return events;
+        return jdbc.list(sql.toString(), r -> new AuditEvent(r.getLong(1), r.getTimestamp(2).toInstant(), r.getString(3),
+                r.getString(4), r.getString(5), fromJson(r.getString(6)), fromJson(r.getString(7))), params.toArray());
     }
 
     /** One change as the audit shows it. */
-    public record AuditEvent(long id, java.time.Instant at, String actor, String action, String target,
-            com.fasterxml.jackson.databind.JsonNode before, com.fasterxml.jackson.databind.JsonNode after) {
+    public record AuditEvent(long id, Instant at, String actor, String action, String target, JsonNode before, JsonNode after) {
     }
 
-    private static java.time.Instant toInstant(Object value) {
-        if (value instanceof java.time.Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return ((java.sql.Timestamp) value).toInstant();
-    }
-
-    private com.fasterxml.jackson.databind.JsonNode fromJson(String text) {
+    private JsonNode fromJson(String text) {
         try {
             return text == null ? null : json.readTree(text);
         } catch (JsonProcessingException e) {

@@ -17,10 +17,10 @@ public class SweepJob implements Job {
     static final String SWEEP_ID = "sweepId";
 
     @Inject
-    Sweeps sweeps;
+    SweepFiring firing;
 
     @Override
     public void execute(JobExecutionContext context) {
-        sweeps.fire(Long.parseLong(context.getMergedJobDataMap().getString(SWEEP_ID)), context.getScheduledFireTime().toInstant());
+        firing.fire(Long.parseLong(context.getMergedJobDataMap().getString(SWEEP_ID)), context.getScheduledFireTime().toInstant());
     }
 }

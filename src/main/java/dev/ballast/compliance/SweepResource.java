@@ -18,35 +18,39 @@ import jakarta.ws.rs.core.Response;
 @Path("/api/sweeps")
 public class SweepResource {
 
-    private final Sweeps sweeps;
+    private final SweepDefinitions definitions;
+    private final SweepFiring firing;
+    private final SweepReports reports;
 
-    SweepResource(Sweeps sweeps) {
-        this.sweeps = sweeps;
+    SweepResource(SweepDefinitions definitions, SweepFiring firing, SweepReports reports) {
+        this.definitions = definitions;
+        this.firing = firing;
+        this.reports = reports;
     }
 
     @GET
     public List<SweepDefinition> list() {
-        return sweeps.list();
+        return definitions.list();
     }
 
     @POST
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response create(Sweeps.SweepRequest request) {
-        SweepDefinition created = sweeps.create(request);
+    public Response create(SweepDefinitions.SweepRequest request) {
+        SweepDefinition created = definitions.create(request);
         return Response.created(URI.create("/api/sweeps/" + created.id())).entity(created).build();
     }
 
     @GET
     @Path("{id}")
     public SweepDefinition get(@PathParam("id") String id) {
-        return sweeps.get(QueryParams.id("id", id));
+        return definitions.get(QueryParams.id("id", id));
     }
 
     @DELETE
     @Path("{id}")
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response delete(@PathParam("id") String id) {
-        sweeps.delete(QueryParams.id("id", id));
+        definitions.delete(QueryParams.id("id", id));
         return Response.noContent().build();
     }
 
@@ -55,26 +59,26 @@ public class SweepResource {
     @Path("{id}/run")
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response runNow(@PathParam("id") String id) {
-        SweepRun run = sweeps.runNow(QueryParams.id("id", id));
+        SweepRun run = firing.runNow(QueryParams.id("id", id));
         return Response.accepted(run).location(URI.create("/api/sweeps/" + run.sweep() + "/runs/" + run.id())).build();
     }
 
     @GET
     @Path("{id}/runs")
     public List<SweepRun> runs(@PathParam("id") String id, @QueryParam("limit") String limit) {
-        return sweeps.runs(QueryParams.id("id", id), QueryParams.number("limit", limit, 50, 1, 1000));
+        return reports.runs(QueryParams.id("id", id), QueryParams.number("limit", limit, 50, 1, 1000));
     }
 
     @GET
     @Path("{id}/runs/{run}")
     public SweepRun run(@PathParam("id") String id, @PathParam("run") String run) {
-        return sweeps.run(QueryParams.id("id", id), QueryParams.id("run", run));
+        return reports.run(QueryParams.id("id", id), QueryParams.id("run", run));
     }
 
     @GET
     @Path("{id}/runs/{run}/drift")
     public List<DriftEntry> drift(@PathParam("id") String id, @PathParam("run") String run) {
-        return sweeps.drift(QueryParams.id("id", id), QueryParams.id("run", run));
+        return reports.drift(QueryParams.id("id", id), QueryParams.id("run", run));
     }
 
 }

@@ -6,12 +6,12 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 import dev.ballast.audit.AuditLog;
+import dev.ballast.jdbc.Jdbc;
 import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.NotFoundException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 /**
@@ -23,13 +23,13 @@ public class Identities {
 
     private static final Logger LOG = Logger.getLogger(Identities.class);
 
-    private final EntityManager em;
+    private final Jdbc jdbc;
     private final KeyCipher cipher;
     private final AuditLog audit;
     private final java.util.Map<IdentityName, KeyPair> keyPairs = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Identities(EntityManager em, KeyCipher cipher, AuditLog audit) {
-        this.em = em;
+    Identities(Jdbc jdbc, KeyCipher cipher, AuditLog audit) {
+        this.jdbc = jdbc;
         this.cipher = cipher;
         this.audit = audit;
     }
@@ -73,14 +73,10 @@ public class Identities {
     /** Inserts with ON CONFLICT, so two Ballast processes starting together create one default identity. */
     private boolean generateIfAbsent(IdentityName name) {
         Ed25519KeyPair pair = Ed25519KeyPair.generate("ballast-" + name);
-        int inserted = em.createNativeQuery("insert into ssh_identity (name, algorithm, public_key, fingerprint, "
-                + "private_key_encrypted) values (?, ?, ?, ?, ?) on conflict (name) do nothing")
-                .setParameter(1, name.value())
-                .setParameter(2, Ed25519KeyPair.ALGORITHM)
-                .setParameter(3, pair.publicKey())
-                .setParameter(4, pair.fingerprint())
-                .setParameter(5, cipher.encrypt(pair.privateKeyPkcs8(), name))
-                .executeUpdate();
+        byte[] privateKey = cipher.encrypt(pair.privateKeyPkcs8(), name);
+        int inserted = jdbc.update("insert into ssh_identity (name, algorithm, public_key, fingerprint, private_key_encrypted) "
+                + "values (?, ?, ?, ?, ?) on conflict (name) do nothing",
+                name.value(), Ed25519KeyPair.ALGORITHM, pair.publicKey(), pair.fingerprint(), privateKey);
         if (inserted == 1) {
             LOG.infof("Generated SSH identity '%s' (%s %s)", name, Ed25519KeyPair.ALGORITHM, pair.fingerprint());
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import dev.ballast.problem.NotFoundException;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -15,7 +16,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-/** A row of the inventory. Only {@link Inventory} writes it, from validated values. */
+/** A row of the inventory. Only {@link Inventory} and {@link HostKeyTrust} write it, from validated values. */
 @Entity
 @Table(name = "host")
 class Host extends PanacheEntityBase {
@@ -49,6 +50,14 @@ class Host extends PanacheEntityBase {
     Instant createdAt;
     @Column(name = "updated_at")
     Instant updatedAt;
+
+    static Host named(HostName name) {
+        Host host = find("name", name.value()).firstResult();
+        if (host == null) {
+            throw new NotFoundException("no host named '" + name + "'");
+        }
+        return host;
+    }
 
     HostView view() {
         return new HostView(name, address, sshPort, sshUser, labels, hostKey, trustOnFirstUse,

@@ -22,11 +22,13 @@ public class HostConnections {
     private static final Logger LOG = Logger.getLogger(HostConnections.class);
 
     private final Inventory inventory;
+    private final HostKeyTrust trust;
     private final Identities identities;
     private final SshConnector connector;
 
-    HostConnections(Inventory inventory, Identities identities, SshConnector connector) {
+    HostConnections(Inventory inventory, HostKeyTrust trust, Identities identities, SshConnector connector) {
         this.inventory = inventory;
+        this.trust = trust;
         this.identities = identities;
         this.connector = connector;
     }
@@ -52,13 +54,13 @@ public class HostConnections {
             if (failure.kind() == Kind.HOST_KEY_MISMATCH) {
                 LOG.errorf("Host %s presented host key %s instead of the pinned one; quarantined until an admin decides",
                         name, failure.presentedHostKey());
-                inventory.quarantine(name, failure.presentedHostKey());
+                trust.quarantine(name, failure.presentedHostKey());
             }
             throw failure;
         }
         if (session.trustedOnFirstUse()) {
             LOG.infof("Host %s: pinned host key %s on first use", name, session.presentedHostKey());
-            inventory.pinFirstUseKey(name, session.presentedHostKey());
+            trust.pinFirstUseKey(name, session.presentedHostKey());
         }
         return session;
     }

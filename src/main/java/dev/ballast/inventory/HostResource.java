@@ -28,9 +28,11 @@ public class HostResource {
 
     static final int MAX_PAGE_SIZE = 500;
     private final Inventory inventory;
+    private final HostKeyTrust trust;
 
-    HostResource(Inventory inventory) {
+    HostResource(Inventory inventory, HostKeyTrust trust) {
         this.inventory = inventory;
+        this.trust = trust;
     }
 
     /** Hosts matching {@code selector}, a page at a time; parameters are text so a bad one gets a 400, not JAX-RS' 404. */
@@ -83,7 +85,7 @@ public class HostResource {
         if (request == null) {
             throw InvalidInputException.of("body", "is required: {\"hostKey\": \"<the key the host presented>\"}");
         }
-        return inventory.acceptPresentedKey(host, PinnedHostKey.parse("hostKey", request.hostKey()));
+        return trust.acceptPresentedKey(host, PinnedHostKey.parse("hostKey", request.hostKey()));
     }
 
     private static HostRequest required(HostRequest request) {

@@ -1,23 +1,30 @@
 package dev.ballast.inventory;
 
-import dev.ballast.remote.PinnedHostKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ballast.audit.AuditLog;
 import dev.ballast.identity.Identities;
 import dev.ballast.identity.IdentityName;
+import dev.ballast.jdbc.Jdbc;
 import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.FieldError;
 import dev.ballast.problem.FieldErrors;
 import dev.ballast.problem.InvalidInputException;
-import dev.ballast.problem.NotFoundException;
+import dev.ballast.remote.PinnedHostKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
 /** The host inventory: every read and write of hosts, each write audited in its own transaction. */
@@ -25,11 +32,15 @@ import jakarta.transaction.Transactional;
 public class Inventory {
 
     private final EntityManager em;
+    private final Jdbc jdbc;
+    private final ObjectMapper json;
     private final Identities identities;
     private final AuditLog audit;
 
-    Inventory(EntityManager em, Identities identities, AuditLog audit) {
+    Inventory(EntityManager em, Jdbc jdbc, ObjectMapper json, Identities identities, AuditLog audit) {
         this.em = em;
+        this.jdbc = jdbc;
+        this.json = json;
         this.identities = identities;
         this.audit = audit;
     }
@@ -39,16 +50,21 @@ public class Inventory {
     }
 
     public HostView get(HostName name) {
-        return find(name).view();
+        return Host.named(name).view();
     }
 
+    /** The selector's SQL picks the page's ids; the hosts load as entities, so {@link Host#view} stays the one mapping. */
     public Page list(Selector selector, int page, int size) {
-        Query count = bind(em.createNativeQuery("select count(*) from host where " + selector.toSql()), selector);
-        Query rows = bind(em.createNativeQuery("select * from host where " + selector.toSql()
-                + " order by name limit " + size + " offset " + (long) page * size, Host.class), selector);
-        @SuppressWarnings("unchecked")
-        List<Host> hosts = rows.getResultList();
-        return new Page(hosts.stream().map(Host::view).toList(), page, size, ((Number) count.getSingleResult()).longValue());
+        List<Object> params = new ArrayList<>(selector.sqlParameters());
+        long total = jdbc.count("select count(*) from host where " + selector.toSql(), params.toArray());
+        params.add(size);
+        params.add((long) page * size);
+        List<Long> ids = jdbc.list("select id from host where " + selector.toSql() + " order by name limit ? offset ?",
+                r -> r.getLong(1), params.toArray());
+        Map<Long, Host> hosts = ids.isEmpty() ? Map.of()
+                : Host.<Host>list("id in ?1", ids).stream().collect(Collectors.toMap(h -> h.id, Function.identity()));
+        // A host deleted between the two reads is left out, as if the page had been read a moment later.
+        return new Page(ids.stream().map(hosts::get).filter(Objects::nonNull).map(Host::view).toList(), page, size, total);
     }
 
     @Transactional
@@ -73,7 +89,7 @@ public class Inventory {
             throw InvalidInputException.of("name", "'" + spec.name() + "' differs from the host in the path, '" + name
                     + "'; hosts cannot be renamed");
         }
-        Host host = find(name);
+        Host host = Host.named(name);
         requireIdentity(spec.identity());
         HostView before = host.view();
         write(host, spec);
@@ -84,7 +100,7 @@ public class Inventory {
 
     @Transactional
     public void delete(HostName name) {
-        Host host = find(name);
+        Host host = Host.named(name);
         audit.record("host.delete", "host/" + host.name, host.view(), null);
         host.delete();
     }
@@ -131,6 +147,8 @@ public class Inventory {
         }
         ImportReport report = ImportReport.of(format, dryRun, changes, ignored);
         if (!dryRun) {
+            // Writes the updates now, so a host changed meanwhile fails here as a conflict, not later at commit.
+            em.flush();
             audit.record("inventory.import", "inventory", null, report.summary());
         }
         return report;
@@ -147,12 +165,17 @@ public class Inventory {
 
     /** Every host the selector matches, ordered by name. */
     public List<HostRef> select(Selector selector) {
-        Query rows = bind(em.createNativeQuery("select * from host where " + selector.toSql() + " order by name", Host.class),
-                selector);
-        @SuppressWarnings("unchecked")
-        List<Host> hosts = rows.getResultList();
-        return hosts.stream().map(h -> new HostRef(h.id, h.name, h.labels, h.maintenance, h.quarantinedHostKey != null))
-                .toList();
+        return jdbc.list("select id, name, cast(labels as text), maintenance, quarantined_host_key is not null from host where "
+                + selector.toSql() + " order by name", r -> new HostRef(r.getLong(1), r.getString(2), labels(r.getString(3)),
+                        r.getBoolean(4), r.getBoolean(5)), selector.sqlParameters().toArray());
+    }
+
+    private Map<String, String> labels(String text) {
+        try {
+            return json.readValue(text, new TypeReference<LinkedHashMap<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a host's stored labels cannot be read", e);
+        }
     }
 
     /** What a connection to a host needs from the inventory. */
@@ -161,63 +184,11 @@ public class Inventory {
     }
 
     public HostTarget target(HostName name) {
-        Host host = find(name);
+        Host host = Host.named(name);
         HostSpec spec = spec(host);
         return new HostTarget(spec.name(), spec.address().value(), spec.port().value(), spec.user().value(),
                 spec.hostKey(), spec.trustOnFirstUse(), spec.identity() == null ? IdentityName.DEFAULT : spec.identity(),
                 spec.maintenance(), host.view().quarantine());
-    }
-
-    /**
-     * Pins the key a trust-on-first-use host presented on its first connection. Conditional on no key
-     * being pinned yet, so two first connections racing cannot pin two keys.
-     */
-    @Transactional
-    public void pinFirstUseKey(HostName name, PinnedHostKey presented) {
-        int pinned = em.createNativeQuery("update host set host_key = ?, updated_at = now(), version = version + 1 "
-                + "where name = ? and host_key is null and trust_on_first_use")
-                .setParameter(1, presented.toString()).setParameter(2, name.value()).executeUpdate();
-        if (pinned == 1) {
-            audit.record("host.key.trust-on-first-use", "host/" + name, null, Map.of("hostKey", presented.toString()));
-        }
-    }
-
-    /** Leaves the host out of all work until an admin decides about the key it presented. */
-    @Transactional
-    public void quarantine(HostName name, PinnedHostKey presented) {
-        Host host = find(name);
-        if (presented.toString().equals(host.quarantinedHostKey)) {
-            return;
-        }
-        HostView before = host.view();
-        host.quarantinedHostKey = presented.toString();
-        host.quarantinedAt = Instant.now();
-        em.flush();
-        audit.record("host.key.quarantine", "host/" + name, before, host.view());
-    }
-
-    /**
-     * An admin accepts the key a quarantined host presented. The key must be repeated in the request,
-     * so what is accepted is exactly what the admin looked at.
-     */
-    @Transactional
-    public HostView acceptPresentedKey(HostName name, PinnedHostKey confirmed) {
-        Host host = find(name);
-        if (host.quarantinedHostKey == null) {
-            throw new ConflictException("host '" + name + "' is not quarantined; pin a key with PUT /api/hosts/" + name);
-        }
-        if (!host.quarantinedHostKey.equals(confirmed.toString())) {
-            throw new ConflictException("host '" + name + "' presented " + host.quarantinedHostKey
-                    + ", not the key in the request");
-        }
-        HostView before = host.view();
-        host.hostKey = host.quarantinedHostKey;
-        host.quarantinedHostKey = null;
-        host.quarantinedAt = null;
-        host.updatedAt = Instant.now();
-        em.flush();
-        audit.record("host.key.accept", "host/" + name, before, host.view());
-        return host.view();
     }
 
     private Map<String, Host> existingByName(List<ImportedHost> hosts) {
@@ -272,21 +243,5 @@ public class Inventory {
             }
         }
         errors.throwIfAny();
-    }
-
-    private Host find(HostName name) {
-        Host host = Host.find("name", name.value()).firstResult();
-        if (host == null) {
-            throw new NotFoundException("no host named '" + name + "'");
-        }
-        return host;
-    }
-
-    private static Query bind(Query query, Selector selector) {
-        List<String> parameters = selector.sqlParameters();
-        for (int i = 0; i < parameters.size(); i++) {
-            query.setParameter(i + 1, parameters.get(i));
-        }
-        return query;
     }
 }

@@ -15,11 +15,11 @@ final class LabDomains {
 
     static void populate(Libvirt libvirt, int host) {
         libvirt.version(host % 4 == 0 ? "7.0.0" : "9.0.0");
-        libvirt.add(domain(host, 1, 4194304, 2, disks(host, 1, 2) + agentChannel(), "", 3), true, true);
-        libvirt.add(domain(host, 2, 2097152, 1, disks(host, 2, 1) + cdrom(), "", 4), false, false);
+        libvirt.add(domain(new Spec(host, 1, 4194304, 2, disks(host, 1, 2) + agentChannel(), "", 3)), true, true);
+        libvirt.add(domain(new Spec(host, 2, 2097152, 1, disks(host, 2, 1) + cdrom(), "", 4)), false, false);
         if (host % 2 == 1) {
             String metadata = host % 3 == 0 ? nova(host) : "";
-            libvirt.add(domain(host, 3, 8388608, 4, disks(host, 3, 1) + scsiController() + agentChannel(), metadata, 5),
+            libvirt.add(domain(new Spec(host, 3, 8388608, 4, disks(host, 3, 1) + scsiController() + agentChannel(), metadata, 5)),
                     true, false);
         }
     }
@@ -28,14 +28,20 @@ final class LabDomains {
         return String.format("%08x-%04x-4%03x-8%03x-%012x", 0x6c616200 + host, n, host % 4096, n, (long) host * 1000 + n);
     }
 
-    private static String domain(int host, int n, long memoryKib, int vcpus, String devices, String metadata, int nicSlot) {
+    /** Domain {@code n} of lab host {@code host}: its size, devices, metadata and the PCI slot of its NIC. */
+    private record Spec(int host, int n, long memoryKib, int vcpus, String devices, String metadata, int nicSlot) {
+    }
+
+    private static String domain(Spec spec) {
+        int host = spec.host();
+        int n = spec.n();
         return "<domain type='kvm'>\n"
                 + "  <name>vm-" + host + "-" + n + "</name>\n"
                 + "  <uuid>" + uuid(host, n) + "</uuid>\n"
-                + metadata
-                + "  <memory unit='KiB'>" + memoryKib + "</memory>\n"
-                + "  <currentMemory unit='KiB'>" + memoryKib + "</currentMemory>\n"
-                + "  <vcpu placement='static'>" + vcpus + "</vcpu>\n"
+                + spec.metadata()
+                + "  <memory unit='KiB'>" + spec.memoryKib() + "</memory>\n"
+                + "  <currentMemory unit='KiB'>" + spec.memoryKib() + "</currentMemory>\n"
+                + "  <vcpu placement='static'>" + spec.vcpus() + "</vcpu>\n"
                 + "  <os>\n    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n    <boot dev='hd'/>\n  </os>\n"
                 + "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n"
                 + "  <cpu mode='host-passthrough' check='none' migratable='on'/>\n"
@@ -43,11 +49,11 @@ final class LabDomains {
                 + "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n"
                 + "  <devices>\n"
                 + "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
-                + devices
+                + spec.devices()
                 + "    <interface type='bridge'>\n"
                 + String.format("      <mac address='52:54:00:%02x:%02x:%02x'/>%n", host / 256 % 256, host % 256, n)
                 + "      <source bridge='br0'/>\n      <model type='virtio'/>\n"
-                + pci(nicSlot, "      ")
+                + pci(spec.nicSlot(), "      ")
                 + "    </interface>\n"
                 + "    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1' passwd='s3cret-" + host + "-" + n + "'>\n"
                 + "      <listen type='address' address='127.0.0.1'/>\n    </graphics>\n"

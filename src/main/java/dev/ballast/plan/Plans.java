@@ -1,6 +1,7 @@
 package dev.ballast.plan;
 
-import java.sql.Timestamp;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,23 +9,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ballast.audit.AuditLog;
 import dev.ballast.catalog.Catalog;
+import dev.ballast.jdbc.Jdbc;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.problem.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 /** Plans by name and version. Saving a document that differs from the latest version adds a version. */
 @ApplicationScoped
 public class Plans {
 
-    private final EntityManager em;
+    private final Jdbc jdbc;
     private final Catalog catalog;
     private final ObjectMapper json;
     private final AuditLog audit;
 
-    Plans(EntityManager em, Catalog catalog, ObjectMapper json, AuditLog audit) {
-        this.em = em;
+    Plans(Jdbc jdbc, Catalog catalog, ObjectMapper json, AuditLog audit) {
+        this.jdbc = jdbc;
         this.catalog = catalog;
         this.json = json;
         this.audit = audit;
@@ -44,16 +45,14 @@ public class Plans {
     public Saved save(String source, String actor) {
         Plan plan = validate(source);
         // Serialises versioning of one plan name across requests and instances.
-        em.createNativeQuery("select pg_advisory_xact_lock(hashtext('plan:' || ?))").setParameter(1, plan.name())
-                .getSingleResult();
+        jdbc.one("select pg_advisory_xact_lock(hashtext('plan:' || ?))", r -> true, plan.name());
         List<StoredPlan> latest = versions(plan.name(), 1);
         if (!latest.isEmpty() && latest.get(0).plan().equals(plan) && latest.get(0).source().equals(source)) {
             return new Saved(latest.get(0), false);
         }
         int version = latest.isEmpty() ? 1 : latest.get(0).version() + 1;
-        em.createNativeQuery("insert into plan (name, version, document, source, created_by) values (?, ?, cast(? as jsonb), ?, ?)")
-                .setParameter(1, plan.name()).setParameter(2, version).setParameter(3, write(plan))
-                .setParameter(4, source).setParameter(5, actor).executeUpdate();
+        jdbc.update("insert into plan (name, version, document, source, created_by) values (?, ?, cast(? as jsonb), ?, ?)",
+                plan.name(), version, write(plan), source, actor);
         StoredPlan stored = get(plan.name(), version);
         audit.record("plan.create", "plan/" + plan.name() + "/" + version, null, stored.plan());
         return new Saved(stored, true);
@@ -68,34 +67,25 @@ public class Plans {
     }
 
     public StoredPlan get(String name, int version) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select name, version, cast(document as text), source, created_at, created_by "
-                + "from plan where name = ? and version = ?").setParameter(1, name).setParameter(2, version).getResultList();
-        if (rows.isEmpty()) {
-            throw new NotFoundException("plan '" + name + "' has no version " + version);
-        }
-        return stored(rows.get(0));
+        return jdbc.one("select " + COLUMNS + " from plan where name = ? and version = ?", this::stored, name, version)
+                .orElseThrow(() -> new NotFoundException("plan '" + name + "' has no version " + version));
     }
 
     /** The latest version of every plan, by name. */
     public List<StoredPlan> list() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select distinct on (name) name, version, cast(document as text), source, "
-                + "created_at, created_by from plan order by name, version desc").getResultList();
-        return rows.stream().map(this::stored).toList();
+        return jdbc.list("select distinct on (name) " + COLUMNS + " from plan order by name, version desc", this::stored);
     }
 
     private List<StoredPlan> versions(String name, int limit) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select name, version, cast(document as text), source, created_at, created_by "
-                + "from plan where name = ? order by version desc limit ?").setParameter(1, name).setParameter(2, limit)
-                .getResultList();
-        return rows.stream().map(this::stored).toList();
+        return jdbc.list("select " + COLUMNS + " from plan where name = ? order by version desc limit ?", this::stored,
+                name, limit);
     }
 
-    private StoredPlan stored(Object[] row) {
-        return new StoredPlan((String) row[0], ((Number) row[1]).intValue(), read((String) row[2]), (String) row[3],
-                row[4] instanceof Timestamp t ? t.toInstant() : (java.time.Instant) row[4], (String) row[5]);
+    private static final String COLUMNS = "name, version, cast(document as text), source, created_at, created_by";
+
+    private StoredPlan stored(ResultSet r) throws SQLException {
+        return new StoredPlan(r.getString(1), r.getInt(2), read(r.getString(3)), r.getString(4), r.getTimestamp(5).toInstant(),
+                r.getString(6));
     }
 
     String write(Plan plan) {

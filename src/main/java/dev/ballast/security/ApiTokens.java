@@ -1,18 +1,14 @@
 package dev.ballast.security;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
-import dev.ballast.input.Names;
 import dev.ballast.audit.AuditLog;
+import dev.ballast.input.Names;
+import dev.ballast.jdbc.Jdbc;
 import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.problem.NotFoundException;
@@ -37,11 +33,11 @@ public class ApiTokens {
     public record NewToken(long id, String name, String role, String token) {
     }
 
-    private final DataSource db;
+    private final Jdbc jdbc;
     private final AuditLog audit;
 
-    ApiTokens(DataSource db, AuditLog audit) {
-        this.db = db;
+    ApiTokens(Jdbc jdbc, AuditLog audit) {
+        this.jdbc = jdbc;
         this.audit = audit;
     }
 
@@ -49,24 +45,10 @@ public class ApiTokens {
     public NewToken create(String name, Role role) {
         Names.check("name", name);
         String secret = Secrets.generate(PREFIX);
-        long id;
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into api_token (name, role, secret_hash, created_by) "
-                        + "values (?, ?, ?, ?) on conflict (name) do nothing returning id")) {
-            s.setString(1, name);
-            s.setString(2, role.id());
-            s.setBytes(3, Secrets.hash(secret));
-            s.setString(4, audit.actor());
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new ConflictException("a token named " + name + " exists already");
-                }
-                id = r.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        audit.record("token.create", "token/" + name, null, java.util.Map.of("role", role.id()));
+        long id = jdbc.one("insert into api_token (name, role, secret_hash, created_by) values (?, ?, ?, ?) "
+                + "on conflict (name) do nothing returning id", r -> r.getLong(1), name, role.id(), Secrets.hash(secret),
+                audit.actor()).orElseThrow(() -> new ConflictException("a token named " + name + " exists already"));
+        audit.record("token.create", "token/" + name, null, Map.of("role", role.id()));
         return new NewToken(id, name, role.id(), secret);
     }
 
@@ -79,51 +61,30 @@ public class ApiTokens {
         if (secret.length() < 32) {
             throw InvalidInputException.of("ballast.security.bootstrap-token", "must be at least 32 characters long");
         }
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into api_token (name, role, secret_hash, created_by) "
-                        + "values ('bootstrap', 'admin', ?, 'configuration') on conflict (name) do update "
-                        + "set secret_hash = excluded.secret_hash, role = 'admin', revoked_at = null "
-                        + "where api_token.secret_hash <> excluded.secret_hash or api_token.revoked_at is not null")) {
-            s.setBytes(1, Secrets.hash(secret));
-            if (s.executeUpdate() == 1) {
-                audit.record("token.bootstrap", "token/bootstrap", null, java.util.Map.of("role", "admin"));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        int changed = jdbc.update("insert into api_token (name, role, secret_hash, created_by) "
+                + "values ('bootstrap', 'admin', ?, 'configuration') on conflict (name) do update "
+                + "set secret_hash = excluded.secret_hash, role = 'admin', revoked_at = null "
+                + "where api_token.secret_hash <> excluded.secret_hash or api_token.revoked_at is not null",
+                Secrets.hash(secret));
+        if (changed == 1) {
+            audit.record("token.bootstrap", "token/bootstrap", null, Map.of("role", "admin"));
         }
     }
 
     public List<TokenView> list() {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select id, name, role, created_by, created_at, last_used_at, "
-                        + "revoked_at from api_token order by name");
-                ResultSet r = s.executeQuery()) {
-            List<TokenView> tokens = new ArrayList<>();
-            while (r.next()) {
-                tokens.add(new TokenView(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
-                        instant(r, 5), instant(r, 6), instant(r, 7)));
-            }
-            return tokens;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return jdbc.list("select id, name, role, created_by, created_at, last_used_at, revoked_at from api_token order by name",
+                r -> new TokenView(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), instant(r.getTimestamp(5)),
+                        instant(r.getTimestamp(6)), instant(r.getTimestamp(7))));
     }
 
     @Transactional
     public void revoke(long id) {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("update api_token set revoked_at = now() "
-                        + "where id = ? and revoked_at is null returning name, role")) {
-            s.setLong(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new NotFoundException("no active token with id " + id);
-                }
-                audit.record("token.revoke", "token/" + r.getString(1), java.util.Map.of("role", r.getString(2)), null);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        record Revoked(String name, String role) {
         }
+        Revoked revoked = jdbc.one("update api_token set revoked_at = now() where id = ? and revoked_at is null "
+                + "returning name, role", r -> new Revoked(r.getString(1), r.getString(2)), id)
+                .orElseThrow(() -> new NotFoundException("no active token with id " + id));
+        audit.record("token.revoke", "token/" + revoked.name(), Map.of("role", revoked.role()), null);
     }
 
     /** The token's name and role for a presented secret; notes when it was used, at most once a minute. */
@@ -131,29 +92,17 @@ public class ApiTokens {
         if (!secret.startsWith(PREFIX) && secret.length() < 32) {
             return Optional.empty();
         }
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select id, name, role, coalesce(last_used_at < now() - interval "
-                        + "'1 minute', true) from api_token where secret_hash = ? and revoked_at is null")) {
-            s.setBytes(1, Secrets.hash(secret));
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    return Optional.empty();
-                }
-                if (r.getBoolean(4)) {
-                    try (PreparedStatement used = c.prepareStatement("update api_token set last_used_at = now() where id = ?")) {
-                        used.setLong(1, r.getLong(1));
-                        used.executeUpdate();
-                    }
-                }
-                return Optional.of(new Caller("token:" + r.getString(2), Role.parse(r.getString(3)), null));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        record Found(long id, String name, String role, boolean noteUse) {
         }
+        Optional<Found> found = jdbc.one("select id, name, role, coalesce(last_used_at < now() - interval '1 minute', true) "
+                + "from api_token where secret_hash = ? and revoked_at is null",
+                r -> new Found(r.getLong(1), r.getString(2), r.getString(3), r.getBoolean(4)), Secrets.hash(secret));
+        found.filter(Found::noteUse).ifPresent(token -> jdbc.update("update api_token set last_used_at = now() where id = ?",
+                token.id()));
+        return found.map(token -> new Caller("token:" + token.name(), Role.parse(token.role()), null));
     }
 
-    static Instant instant(ResultSet r, int column) throws SQLException {
-        java.sql.Timestamp t = r.getTimestamp(column);
-        return t == null ? null : t.toInstant();
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -1,19 +1,13 @@
 package dev.ballast.security;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
-import dev.ballast.input.Names;
 import dev.ballast.audit.AuditLog;
+import dev.ballast.input.Names;
+import dev.ballast.jdbc.Jdbc;
 import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.problem.NotFoundException;
@@ -29,11 +23,11 @@ public class Users {
     public record UserView(String name, String role, Instant createdAt) {
     }
 
-    private final DataSource db;
+    private final Jdbc jdbc;
     private final AuditLog audit;
 
-    Users(DataSource db, AuditLog audit) {
-        this.db = db;
+    Users(Jdbc jdbc, AuditLog audit) {
+        this.jdbc = jdbc;
         this.audit = audit;
     }
 
@@ -43,81 +37,43 @@ public class Users {
         if (password == null || password.length() < MIN_PASSWORD) {
             throw InvalidInputException.of("password", "must be at least " + MIN_PASSWORD + " characters long");
         }
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into app_user (name, role, password_hash) values (?, ?, ?) "
-                        + "on conflict (name) do nothing returning created_at")) {
-            s.setString(1, name);
-            s.setString(2, role.id());
-            s.setString(3, Passwords.hash(password.toCharArray()));
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new ConflictException("a user named " + name + " exists already");
-                }
-                audit.record("user.create", "user/" + name, null, Map.of("role", role.id()));
-                return new UserView(name, role.id(), r.getTimestamp(1).toInstant());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        UserView created = jdbc.one("insert into app_user (name, role, password_hash) values (?, ?, ?) "
+                + "on conflict (name) do nothing returning created_at",
+                r -> new UserView(name, role.id(), r.getTimestamp(1).toInstant()),
+                name, role.id(), Passwords.hash(password.toCharArray()))
+                .orElseThrow(() -> new ConflictException("a user named " + name + " exists already"));
+        audit.record("user.create", "user/" + name, null, Map.of("role", role.id()));
+        return created;
     }
 
     public boolean any() {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select exists (select 1 from app_user)");
-                ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getBoolean(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return jdbc.one("select exists (select 1 from app_user)", r -> r.getBoolean(1)).orElseThrow();
     }
 
     public List<UserView> list() {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select name, role, created_at from app_user order by name");
-                ResultSet r = s.executeQuery()) {
-            List<UserView> users = new ArrayList<>();
-            while (r.next()) {
-                users.add(new UserView(r.getString(1), r.getString(2), r.getTimestamp(3).toInstant()));
-            }
-            return users;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return jdbc.list("select name, role, created_at from app_user order by name",
+                r -> new UserView(r.getString(1), r.getString(2), r.getTimestamp(3).toInstant()));
     }
 
     /** Deletes the user and ends their sessions (the foreign key cascades). */
     @Transactional
     public void delete(String name) {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("delete from app_user where name = ? returning role")) {
-            s.setString(1, name);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new NotFoundException("no user named " + name);
-                }
-                audit.record("user.delete", "user/" + name, Map.of("role", r.getString(1)), null);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        String role = jdbc.one("delete from app_user where name = ? returning role", r -> r.getString(1), name)
+                .orElseThrow(() -> new NotFoundException("no user named " + name));
+        audit.record("user.delete", "user/" + name, Map.of("role", role), null);
     }
 
     /** The user's role when the password is right; unknown names cost as much time as wrong passwords. */
     Optional<Role> check(String name, String password) {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select role, password_hash from app_user where name = ?")) {
-            s.setString(1, name);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    Passwords.matches(password.toCharArray(), Passwords.DECOY);
-                    return Optional.empty();
-                }
-                return Passwords.matches(password.toCharArray(), r.getString(2)) ? Optional.of(Role.parse(r.getString(1)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        record Stored(String role, String passwordHash) {
         }
+        Optional<Stored> stored = jdbc.one("select role, password_hash from app_user where name = ?",
+                r -> new Stored(r.getString(1), r.getString(2)), name);
+        if (stored.isEmpty()) {
+            Passwords.matches(password.toCharArray(), Passwords.DECOY);
+            return Optional.empty();
+        }
+        return Passwords.matches(password.toCharArray(), stored.get().passwordHash())
+                ? Optional.of(Role.parse(stored.get().role())) : Optional.empty();
     }
 }

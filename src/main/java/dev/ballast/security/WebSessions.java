@@ -1,16 +1,11 @@
 package dev.ballast.security;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.ballast.jdbc.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -28,11 +23,11 @@ public class WebSessions {
     record Opened(String id, String csrfToken) {
     }
 
-    private final DataSource db;
+    private final Jdbc jdbc;
     private final Duration lifetime;
 
-    WebSessions(DataSource db, @ConfigProperty(name = "ballast.security.session-lifetime", defaultValue = "12h") Duration lifetime) {
-        this.db = db;
+    WebSessions(Jdbc jdbc, @ConfigProperty(name = "ballast.security.session-lifetime", defaultValue = "12h") Duration lifetime) {
+        this.jdbc = jdbc;
         this.lifetime = lifetime;
     }
 
@@ -43,42 +38,19 @@ public class WebSessions {
     Opened open(String user) {
         String id = Secrets.generate("bls_");
         String csrf = Secrets.generate("");
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into web_session (id_hash, user_name, csrf_token, expires_at) "
-                        + "values (?, ?, ?, now() + ?::interval)")) {
-            s.setBytes(1, Secrets.hash(id));
-            s.setString(2, user);
-            s.setString(3, csrf);
-            s.setString(4, lifetime.toSeconds() + " seconds");
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        jdbc.update("insert into web_session (id_hash, user_name, csrf_token, expires_at) values (?, ?, ?, now() + ?::interval)",
+                Secrets.hash(id), user, csrf, lifetime.toSeconds() + " seconds");
         return new Opened(id, csrf);
     }
 
     Optional<Caller> find(String id) {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("select u.name, u.role, s.csrf_token from web_session s "
-                        + "join app_user u on u.name = s.user_name where s.id_hash = ? and s.expires_at > now()")) {
-            s.setBytes(1, Secrets.hash(id));
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(new Caller(r.getString(1), Role.parse(r.getString(2)), r.getString(3)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return jdbc.one("select u.name, u.role, s.csrf_token from web_session s join app_user u on u.name = s.user_name "
+                + "where s.id_hash = ? and s.expires_at > now()",
+                r -> new Caller(r.getString(1), Role.parse(r.getString(2)), r.getString(3)), Secrets.hash(id));
     }
 
     /** Ends the session, and any session that has expired meanwhile. */
     void close(String id) {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("delete from web_session where id_hash = ? or expires_at < now()")) {
-            s.setBytes(1, Secrets.hash(id));
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        jdbc.update("delete from web_session where id_hash = ? or expires_at < now()", Secrets.hash(id));
     }
 }

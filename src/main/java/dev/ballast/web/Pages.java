@@ -1,7 +1,6 @@
 package dev.ballast.web;
 
 import java.net.URI;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,8 +8,9 @@ import java.util.List;
 import dev.ballast.input.QueryParams;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.compliance.SweepDefinition;
+import dev.ballast.compliance.SweepDefinitions;
+import dev.ballast.compliance.SweepReports;
 import dev.ballast.compliance.SweepRun;
-import dev.ballast.compliance.Sweeps;
 import dev.ballast.inventory.HostName;
 import dev.ballast.inventory.Inventory;
 import dev.ballast.plan.Plans;
@@ -43,7 +43,8 @@ public class Pages {
     private final Plans plans;
     private final Inventory inventory;
     private final RollbackPoints rollbackPoints;
-    private final Sweeps sweeps;
+    private final SweepDefinitions sweeps;
+    private final SweepReports sweepReports;
     private final AuditLog audit;
     private final Template login;
     private final Template dashboard;
@@ -54,8 +55,8 @@ public class Pages {
     private final Template auditPage;
 
     Pages(SecurityIdentity identity, WebQueries queries, RolloutQueries rollouts, Plans plans, Inventory inventory,
-            RollbackPoints rollbackPoints, Sweeps sweeps, AuditLog audit, Template login, Template dashboard, Template rollout,
-            Template host, @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
+            RollbackPoints rollbackPoints, SweepDefinitions sweeps, SweepReports sweepReports, AuditLog audit, Template login,
+            Template dashboard, Template rollout, Template host, @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
             @io.quarkus.qute.Location("plans.html") Template plansPage, @io.quarkus.qute.Location("audit.html") Template auditPage) {
         this.identity = identity;
         this.queries = queries;
@@ -64,6 +65,7 @@ public class Pages {
         this.inventory = inventory;
         this.rollbackPoints = rollbackPoints;
         this.sweeps = sweeps;
+        this.sweepReports = sweepReports;
         this.audit = audit;
         this.login = login;
         this.dashboard = dashboard;
@@ -108,7 +110,7 @@ public class Pages {
 
     @GET
     @Path("hosts/{name}")
-    public Response host(@PathParam("name") String name) throws SQLException {
+    public Response host(@PathParam("name") String name) {
         if (identity.isAnonymous()) {
             return Response.seeOther(URI.create("/login")).build();
         }
@@ -146,11 +148,11 @@ public class Pages {
         }
         List<SweepPanel> panels = new ArrayList<>();
         for (SweepDefinition sweep : sweeps.list()) {
-            List<SweepRun> runs = new ArrayList<>(sweeps.runs(sweep.id(), 30));
+            List<SweepRun> runs = new ArrayList<>(sweepReports.runs(sweep.id(), 30));
             runs.sort(Comparator.comparing(SweepRun::scheduledFor));
             SweepRun last = runs.stream().filter(r -> r.state().equals("DONE")).reduce((a, b) -> b).orElse(null);
             int max = runs.stream().mapToInt(r -> r.drifts() == null ? 0 : r.drifts()).max().orElse(0);
-            panels.add(new SweepPanel(sweep, new Chart(runs, max), last, last == null ? List.of() : sweeps.drift(sweep.id(), last.id())));
+            panels.add(new SweepPanel(sweep, new Chart(runs, max), last, last == null ? List.of() : sweepReports.drift(sweep.id(), last.id())));
         }
         return page(sweepsPage, "Sweeps").data("panels", panels)
                 .data("plans", plans.list().stream().map(p -> p.name()).distinct().sorted().toList()).render();
