@@ -27,7 +27,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-/** The host inventory: every read and write of hosts, each write audited in its own transaction. */
+/**
+ * The host inventory: hosts read, created, changed, deleted and imported, each write audited in its own
+ * transaction. Host keys that connections meet are {@link HostKeyTrust}'s.
+ */
 @ApplicationScoped
 public class Inventory {
 
