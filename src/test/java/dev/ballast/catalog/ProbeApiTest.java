@@ -14,15 +14,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.InjectionCorpus;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.LabHost;
 import dev.ballast.lab.QuarkusLab;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /** Probing hosts over the API: validation before any connection, host-key trust, failures as problems. */
-@QuarkusTest
+@ApplicationTest
 class ProbeApiTest {
 
     /** Not imported: each test registers the host it probes, with the trust it needs. */

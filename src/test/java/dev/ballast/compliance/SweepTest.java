@@ -15,12 +15,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.Poll;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.QuarkusLab;
 import dev.ballast.queue.TaskQueue;
 import dev.ballast.rollout.LabFleetFixture;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 
@@ -29,7 +29,7 @@ import jakarta.inject.Inject;
  * the run each has been drifted since; Quartz fires them on their cron schedule; remediation waits for
  * approval and then fixes only the drifted hosts.
  */
-@QuarkusTest
+@ApplicationTest
 class SweepTest {
 
     /** Once per class: the baseline applied to every host, approved after the canary. */

@@ -20,7 +20,8 @@ import io.restassured.specification.RequestSpecification;
  * BeforeAll: RestAssured knows the test application's port only from the first BeforeEach on. Its hosts
  * are imported into the inventory, then the class's own once-only arrangement runs ({@link #onceStarted}).
  * After each test every fault is cleared and no command may have reached the lab that it does not
- * simulate; after the class the lab stops.
+ * simulate; after the class the lab stops. The hosts stay in the inventory until the next class starts
+ * on an empty fleet ({@link dev.ballast.EmptyFleet}).
  */
 public final class QuarkusLab<L extends AutoCloseable> implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 

@@ -15,8 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.rollout.LabFleetFixture;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -25,7 +25,7 @@ import io.restassured.response.Response;
  * stub hypervisor tools), every preflight check and every catalog step applied and verified, then each
  * host rolled back from the web and checked back to exactly what the rollout had captured.
  */
-@QuarkusTest
+@ApplicationTest
 class RealSshdLabTest {
 
     static final List<String> HOSTS = List.of("hv-001.lab", "hv-002.lab", "hv-003.lab", "hv-004.lab", "hv-005.lab");

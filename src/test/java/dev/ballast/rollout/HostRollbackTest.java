@@ -10,11 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.Poll;
 import dev.ballast.lab.HostState;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.QuarkusLab;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -23,7 +23,7 @@ import io.restassured.response.Response;
  * checked against the captured state; asking twice starts nothing new; a busy host, an irreversible
  * step or a rollout that changed nothing is refused with its reason.
  */
-@QuarkusTest
+@ApplicationTest
 class HostRollbackTest {
 
     static final String RULE = "/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules";

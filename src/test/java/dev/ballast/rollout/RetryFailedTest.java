@@ -10,9 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.QuarkusLab;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -20,7 +20,7 @@ import io.restassured.path.json.JsonPath;
  * again against its thresholds, and the next wave opens only through its own gate, as any wave does. A
  * host rolled back, retried and applied again keeps a rollback point of the state the retry found.
  */
-@QuarkusTest
+@ApplicationTest
 class RetryFailedTest {
 
     @RegisterExtension

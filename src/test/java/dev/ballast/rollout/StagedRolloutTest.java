@@ -11,10 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.QuarkusLab;
 import dev.ballast.queue.TaskQueue;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 
@@ -23,7 +23,7 @@ import jakarta.inject.Inject;
  * rolled back to exactly their previous state, the thresholds halt or let the rollout go on as the plan
  * says, and an approval gate holds after the canary until approved.
  */
-@QuarkusTest
+@ApplicationTest
 class StagedRolloutTest {
 
     static final List<String> FAILING = List.of("lab-003", "lab-022", "lab-077");

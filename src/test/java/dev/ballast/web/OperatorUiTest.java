@@ -24,11 +24,11 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.lab.HostState;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.QuarkusLab;
 import dev.ballast.rollout.LabFleetFixture;
-import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.common.http.TestHTTPResource;
 
 /**
@@ -36,7 +36,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
  * start a rollout on lab hosts, watch its progress reach 100% without a reload, open the host that
  * failed halfway, press Roll back and see it restored. Screenshots go to target/screenshots.
  */
-@QuarkusTest
+@ApplicationTest
 class OperatorUiTest {
 
     static final String USER = "ui-operator";
