@@ -10,14 +10,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 import io.restassured.specification.RequestSpecification;
 
 /**
  * Bad input of every kind gets a 4xx problem answer that names the field at fault, never a 500, and a
  * refused import leaves the inventory as it was.
  */
-@QuarkusTest
+@ApplicationTest
 class MalformedInputTest {
 
     record Case(String what, String method, String path, String contentType, String body, int status, String field) {

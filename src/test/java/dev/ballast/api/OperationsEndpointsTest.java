@@ -7,10 +7,10 @@ import static org.hamcrest.Matchers.hasItem;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 
 /** Health, metrics and API documentation, as an operator's monitoring reads them. */
-@QuarkusTest
+@ApplicationTest
 class OperationsEndpointsTest {
 
     @Test

@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -21,7 +21,7 @@ import jakarta.inject.Inject;
  * rows written. The lab runs in its own JVM so the CPU figure is the client's alone.
  * Run with {@code mvn -B verify -Pbench}; not part of the test suite.
  */
-@QuarkusTest
+@ApplicationTest
 @TestProfile(RolloutBenchmark.Settings.class)
 class RolloutBenchmark {
 

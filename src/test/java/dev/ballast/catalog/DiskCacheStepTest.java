@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w3c.dom.Document;
 
 import dev.ballast.lab.Libvirt;
@@ -18,26 +16,12 @@ import dev.ballast.remote.TestSsh;
 
 class DiskCacheStepTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(2);
 
     @Test
     void setsCacheAndIoOnDisksButNotOnTheCdrom() throws Exception {
-        Libvirt libvirt = ssh.fleet.host("lab-002").state().libvirt();
+        Libvirt libvirt = ssh.fleet().host("lab-002").state().libvirt();
         String uuid = libvirt.uuidOf("vm-2-2");
         TuningStep.Configured<?> step = StepOnLab.configure(new DiskCacheStep(),
                 Map.of("domain", "vm-2-2", "cache", "directsync", "io", "threads"));

@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.Libvirt;
 import dev.ballast.problem.InvalidInputException;
@@ -25,29 +23,15 @@ import dev.ballast.remote.TestSsh;
  */
 class DomainXmlStepsTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(5);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(5);
 
     static Stream<DomainXmlStep<?>> steps() {
         return Stream.of(new DiskCacheStep(), new VirtioScsiStep(), new DomainHugepagesStep());
     }
 
     private static Libvirt libvirt(String host) {
-        return ssh.fleet.host(host).state().libvirt();
+        return ssh.fleet().host(host).state().libvirt();
     }
 
     private static void assertRestored(Libvirt libvirt, StepState captured) {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.remote.SshSession;
 import dev.ballast.remote.TestSsh;
@@ -16,27 +14,13 @@ import dev.ballast.remote.TestSsh;
 /** Several files in one {@code tail}: exact texts, absent files as null, whatever the files hold. */
 class HostFilesTest {
 
-    static TestSsh ssh;
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(1);
 
     static final RemotePath NO_NEWLINE = RemotePath.of("/etc/udev/rules.d/98-test-no-newline.rules");
     static final RemotePath EMPTY = RemotePath.of("/etc/sysctl.d/98-test-empty.conf");
     static final RemotePath ABSENT = RemotePath.of("/etc/tmpfiles.d/98-test-absent.conf");
     static final RemotePath LAST = RemotePath.of("/etc/udev/rules.d/98-test-last.rules");
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
 
     @Test
     void readsPresentEmptyAndAbsentFilesExactlyInOneCommand() throws Exception {

@@ -4,32 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.remote.SshSession;
 import dev.ballast.remote.TestSsh;
 
 class HugepagesStepTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(4);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(4);
 
     @Test
     void reserves2mPagesWithSysctlAndRollsBack() throws Exception {
@@ -38,8 +22,8 @@ class HugepagesStepTest {
             StepState before = StepOnLab.fullCycle(shell, step);
             assertThat(before.get("pages")).isEqualTo("0");
         }
-        assertThat(ssh.fleet.host("lab-001").state().hugepages2m()).isZero();
-        assertThat(ssh.fleet.host("lab-001").state().file("/etc/sysctl.d/80-ballast-hugepages.conf")).isNull();
+        assertThat(ssh.fleet().host("lab-001").state().hugepages2m()).isZero();
+        assertThat(ssh.fleet().host("lab-001").state().file("/etc/sysctl.d/80-ballast-hugepages.conf")).isNull();
     }
 
     @Test
@@ -49,7 +33,7 @@ class HugepagesStepTest {
             StepOnLab.fullCycle(shell, step);
             step.apply(shell, step.probe(shell));
         }
-        assertThat(ssh.fleet.host("lab-002").state().file("/etc/tmpfiles.d/ballast-hugepages-1G.conf"))
+        assertThat(ssh.fleet().host("lab-002").state().file("/etc/tmpfiles.d/ballast-hugepages-1G.conf"))
                 .contains("w /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages - - - - 16");
     }
 

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.HostState;
 import dev.ballast.problem.InvalidInputException;
@@ -17,27 +15,13 @@ import dev.ballast.remote.TestSsh;
 
 class IoSchedulerStepTest {
 
-    static TestSsh ssh;
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(5);
     final TuningStep.Configured<?> none = StepOnLab.configure(new IoSchedulerStep(), Map.of("device", "nvme0n1"));
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(5);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
 
     @Test
     void appliesVerifiesAndRollsBackToTheCapturedScheduler() throws Exception {
-        HostState host = ssh.fleet.host("lab-001").state();
+        HostState host = ssh.fleet().host("lab-001").state();
         try (SshSession shell = ssh.open("lab-001")) {
             StepState before = StepOnLab.fullCycle(shell, none);
             assertThat(before.get("scheduler")).isEqualTo("mq-deadline");
@@ -53,7 +37,7 @@ class IoSchedulerStepTest {
             none.apply(shell, none.probe(shell));
             assertThat(none.drift(none.probe(shell))).isEmpty();
         }
-        HostState host = ssh.fleet.host("lab-002").state();
+        HostState host = ssh.fleet().host("lab-002").state();
         assertThat(host.scheduler("nvme0n1")).isEqualTo("none");
         assertThat(host.file("/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules"))
                 .contains("ATTRS{wwid}==\"eui.0025385b00000002\"", "ATTR{queue/scheduler}=\"none\"");
@@ -69,7 +53,7 @@ class IoSchedulerStepTest {
 
     @Test
     void verifyReportsAWriteThatDidNotStick() throws Exception {
-        ssh.fleet.host("lab-003").faults().undoRuntimeWrites = true;
+        ssh.fleet().host("lab-003").faults().undoRuntimeWrites = true;
         try (SshSession shell = ssh.open("lab-003")) {
             none.apply(shell, none.probe(shell));
             Verification verification = none.verify(shell);
@@ -78,7 +62,7 @@ class IoSchedulerStepTest {
             assertThat(verification.passed(Effect.IMMEDIATE)).isFalse();
             assertThat(verification.note()).contains("runs mq-deadline, not none");
         } finally {
-            ssh.fleet.host("lab-003").faults().clear();
+            ssh.fleet().host("lab-003").faults().clear();
         }
     }
 

@@ -4,33 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.catalog.CheckResult.Status;
 import dev.ballast.remote.TestSsh;
 
 class IommuCheckTest {
 
-    static TestSsh ssh;
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(8);
     final IommuCheck check = new IommuCheck();
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(8);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
 
     @Test
     void passesWhenTheKernelEnabledTheIommu() throws Exception {

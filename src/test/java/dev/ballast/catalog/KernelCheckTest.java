@@ -4,33 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.catalog.CheckResult.Status;
 import dev.ballast.remote.TestSsh;
 
 class KernelCheckTest {
 
-    static TestSsh ssh;
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(3);
     final KernelCheck check = new KernelCheck();
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
 
     @Test
     void passesOnACurrentKernel() throws Exception {
@@ -55,26 +39,26 @@ class KernelCheckTest {
 
     @Test
     void comparesVersionsAsNumbersNotText() throws Exception {
-        ssh.fleet.host("lab-002").state().setKernelRelease("5.9.16-1-default");
+        ssh.fleet().host("lab-002").state().setKernelRelease("5.9.16-1-default");
         try {
             assertThat(CheckOnLab.run(ssh, "lab-002", check, Map.of("min", "5.15")).status()).isEqualTo(Status.FAILED);
             assertThat(CheckOnLab.run(ssh, "lab-002", check, Map.of("min", "5.9.16")).status()).isEqualTo(Status.PASSED);
             assertThat(CheckOnLab.run(ssh, "lab-002", check, Map.of("min", "5.9.17")).status()).isEqualTo(Status.FAILED);
         } finally {
-            ssh.fleet.host("lab-002").state().setKernelRelease("6.1.0-27-amd64");
+            ssh.fleet().host("lab-002").state().setKernelRelease("6.1.0-27-amd64");
         }
     }
 
     @Test
     void anUnparsableReleaseFailsShowingIt() throws Exception {
-        ssh.fleet.host("lab-002").state().setKernelRelease("vmlinuz-custom");
+        ssh.fleet().host("lab-002").state().setKernelRelease("vmlinuz-custom");
         try {
             CheckResult result = CheckOnLab.run(ssh, "lab-002", check, Map.of());
             assertThat(result.status()).isEqualTo(Status.FAILED);
             assertThat(result.observed()).isEqualTo("vmlinuz-custom");
             assertThat(result.message()).contains("does not start with major.minor");
         } finally {
-            ssh.fleet.host("lab-002").state().setKernelRelease("6.1.0-27-amd64");
+            ssh.fleet().host("lab-002").state().setKernelRelease("6.1.0-27-amd64");
         }
     }
 

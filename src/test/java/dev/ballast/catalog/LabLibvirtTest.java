@@ -3,10 +3,8 @@ package dev.ballast.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.Libvirt;
 import dev.ballast.remote.Command;
@@ -17,26 +15,12 @@ import dev.ballast.remote.TestSsh;
 /** The lab's virsh answers as the real one does, so the catalog's parsing is right for real hosts. */
 class LabLibvirtTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(1);
 
     @Test
     void defineRefusesMalformedXmlAndChangesNothing() throws Exception {
-        Libvirt libvirt = ssh.fleet.host("lab-001").state().libvirt();
+        Libvirt libvirt = ssh.fleet().host("lab-001").state().libvirt();
         String uuid = libvirt.uuidOf("vm-1-1");
         String before = libvirt.inactiveXml(uuid);
         try (SshSession shell = ssh.open("lab-001")) {
@@ -50,7 +34,7 @@ class LabLibvirtTest {
 
     @Test
     void defineReplacesOnlyThePersistentXmlOfARunningDomain() throws Exception {
-        Libvirt libvirt = ssh.fleet.host("lab-001").state().libvirt();
+        Libvirt libvirt = ssh.fleet().host("lab-001").state().libvirt();
         String uuid = libvirt.uuidOf("vm-1-1");
         String before = libvirt.inactiveXml(uuid);
         try (SshSession shell = ssh.open("lab-001")) {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.Libvirt;
 import dev.ballast.problem.InvalidInputException;
@@ -17,22 +15,8 @@ import dev.ballast.remote.TestSsh;
 
 class LibvirtChecksTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(4);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(4);
 
     private static CheckResult run(String host, PreflightCheck<?> check, Map<String, String> params) throws Exception {
         try (SshSession shell = ssh.open(host)) {
@@ -66,7 +50,7 @@ class LibvirtChecksTest {
 
     @Test
     void guestAgentPassesWhenTheNamedDomainAnswers() throws Exception {
-        Libvirt libvirt = ssh.fleet.host("lab-002").state().libvirt();
+        Libvirt libvirt = ssh.fleet().host("lab-002").state().libvirt();
         CheckResult result = run("lab-002", new GuestAgentCheck(), Map.of("domain", "vm-2-1"));
         assertThat(result.status()).isEqualTo(CheckResult.Status.PASSED);
         assertThat(result.observed()).isEqualTo(libvirt.uuidOf("vm-2-1") + ": {\"return\":{}}");
@@ -76,7 +60,7 @@ class LibvirtChecksTest {
 
     @Test
     void guestAgentFailsWithWhatVirshSaid() throws Exception {
-        Libvirt libvirt = ssh.fleet.host("lab-001").state().libvirt();
+        Libvirt libvirt = ssh.fleet().host("lab-001").state().libvirt();
         CheckResult result = run("lab-001", new GuestAgentCheck(), Map.of("domain", "all"));
         assertThat(result.status()).isEqualTo(CheckResult.Status.FAILED);
         assertThat(result.figures()).containsEntry(libvirt.uuidOf("vm-1-1"), "{\"return\":{}}")

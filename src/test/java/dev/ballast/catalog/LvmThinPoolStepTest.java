@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.HostState;
 import dev.ballast.problem.InvalidInputException;
@@ -18,22 +16,8 @@ import dev.ballast.remote.TestSsh;
 
 class LvmThinPoolStepTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(7);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(7);
 
     static TuningStep.Configured<?> pool(String device, String vg) {
         return pool(device, vg, "500G");
@@ -51,7 +35,7 @@ class LvmThinPoolStepTest {
             assertThat(before.facts()).containsEntry("signatures", "none").containsEntry("pv", StepState.ABSENT)
                     .containsEntry("vg", StepState.ABSENT).containsEntry("pool", StepState.ABSENT);
         }
-        HostState host = ssh.fleet.host("lab-001").state();
+        HostState host = ssh.fleet().host("lab-001").state();
         assertThat(host.thinPool("vg_storage", "tp_virt_data")).isFalse();
         assertThat(host.volumeGroup("vg_storage")).isFalse();
         assertThat(host.physicalVolume("/dev/nvme1n1")).isFalse();
@@ -70,12 +54,12 @@ class LvmThinPoolStepTest {
             step.apply(shell, after);
             assertThat(step.probe(shell)).isEqualTo(after);
         }
-        assertThat(ssh.fleet.host("lab-004").state().thinPool("vg_storage", "tp_virt_data")).isTrue();
+        assertThat(ssh.fleet().host("lab-004").state().thinPool("vg_storage", "tp_virt_data")).isTrue();
     }
 
     @Test
     void onAnExistingGroupRollbackRemovesOnlyThePool() throws Exception {
-        HostState host = ssh.fleet.host("lab-002").state();
+        HostState host = ssh.fleet().host("lab-002").state();
         try (SshSession shell = ssh.open("lab-002")) {
             StepState before = StepOnLab.fullCycle(shell, pool("nvme0n1", "vg_storage"));
             assertThat(before.facts()).containsEntry("pv", "vg_storage").containsEntry("vg", "/dev/nvme0n1")
@@ -91,7 +75,7 @@ class LvmThinPoolStepTest {
         try (SshSession shell = ssh.open("lab-001")) {
             assertRefused(() -> pool("sdb", "vg_storage").probe(shell), "/dev/sdb holds signatures (ext4)");
         }
-        assertThat(ssh.fleet.host("lab-001").state().physicalVolume("/dev/sdb")).isFalse();
+        assertThat(ssh.fleet().host("lab-001").state().physicalVolume("/dev/sdb")).isFalse();
     }
 
     @Test
@@ -123,13 +107,13 @@ class LvmThinPoolStepTest {
             assertRefused(() -> pool("nvme1n1", "vg_storage").probe(shell),
                     "volume group vg_storage lives on /dev/nvme0n1, not on /dev/nvme1n1");
         }
-        assertThat(ssh.fleet.host("lab-002").state().physicalVolume("/dev/nvme1n1")).isFalse();
+        assertThat(ssh.fleet().host("lab-002").state().physicalVolume("/dev/nvme1n1")).isFalse();
     }
 
     @Test
     void rollbackIsRefusedOnceThePoolHoldsAThinVolume() throws Exception {
         TuningStep.Configured<?> step = pool("nvme1n1", "vg_storage");
-        HostState host = ssh.fleet.host("lab-007").state();
+        HostState host = ssh.fleet().host("lab-007").state();
         try (SshSession shell = ssh.open("lab-007")) {
             StepState before = step.probe(shell);
             step.apply(shell, before);
@@ -150,7 +134,7 @@ class LvmThinPoolStepTest {
             assertThatThrownBy(() -> step.apply(shell, step.probe(shell))).isInstanceOf(RemoteFailure.class)
                     .hasMessageContaining("Volume group \"vg_storage\" has insufficient free space");
         }
-        assertThat(ssh.fleet.host("lab-005").state().thinPool("vg_storage", "tp_virt_data")).isFalse();
+        assertThat(ssh.fleet().host("lab-005").state().thinPool("vg_storage", "tp_virt_data")).isFalse();
     }
 
     @Test

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.catalog.CheckResult.Status;
 import dev.ballast.lab.HostState;
@@ -15,23 +13,9 @@ import dev.ballast.remote.TestSsh;
 
 class NvmeTemperatureCheckTest {
 
-    static TestSsh ssh;
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(10);
     final NvmeTemperatureCheck check = new NvmeTemperatureCheck();
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(10);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
 
     @Test
     void passesACoolDriveReadingKelvinsFromTheSmartLog() throws Exception {
@@ -56,7 +40,7 @@ class NvmeTemperatureCheckTest {
 
     @Test
     void theLimitItselfIsAlreadyTooHot() throws Exception {
-        HostState host = ssh.fleet.host("lab-004").state();
+        HostState host = ssh.fleet().host("lab-004").state();
         host.setNvmeTemperatureKelvin("nvme0", 348);
         try {
             CheckResult result = CheckOnLab.run(ssh, "lab-004", check, Map.of());
@@ -73,7 +57,7 @@ class NvmeTemperatureCheckTest {
         assertThat(cool.status()).isEqualTo(Status.PASSED);
         assertThat(cool.figures()).containsEntry("celsius", "36.9").containsEntry("source", "sensors");
 
-        HostState host = ssh.fleet.host("lab-002").state();
+        HostState host = ssh.fleet().host("lab-002").state();
         host.setNvmeTemperatureKelvin("nvme1", 353);
         try {
             CheckResult hot = CheckOnLab.run(ssh, "lab-002", check, Map.of("controller", "nvme1"));
@@ -86,7 +70,7 @@ class NvmeTemperatureCheckTest {
 
     @Test
     void aSensorsPlaceholderIsNoReading() throws Exception {
-        HostState host = ssh.fleet.host("lab-002").state();
+        HostState host = ssh.fleet().host("lab-002").state();
         host.setNvmeTemperatureKelvin("nvme0", 0);
         try {
             CheckResult result = CheckOnLab.run(ssh, "lab-002", check, Map.of());
@@ -112,7 +96,7 @@ class NvmeTemperatureCheckTest {
         assertThat(smart.status()).isEqualTo(Status.FAILED);
         assertThat(smart.message()).contains("Failed to open /dev/nvme9");
 
-        HostState host = ssh.fleet.host("lab-001").state();
+        HostState host = ssh.fleet().host("lab-001").state();
         host.setNvmeCliInstalled(false);
         try {
             CheckResult sensors = CheckOnLab.run(ssh, "lab-001", check, Map.of("controller", "nvme9"));

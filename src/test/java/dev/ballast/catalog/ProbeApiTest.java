@@ -11,45 +11,23 @@ import static org.hamcrest.Matchers.nullValue;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
+import dev.ballast.InjectionCorpus;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.LabHost;
-import dev.ballast.InjectionCorpus;
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.lab.QuarkusLab;
 import io.restassured.http.ContentType;
 
 /** Probing hosts over the API: validation before any connection, host-key trust, failures as problems. */
-@QuarkusTest
+@ApplicationTest
 class ProbeApiTest {
 
-    static LabFleet fleet;
-
-    /** Once per class, but after Quarkus has set rest-assured's port (a static @BeforeAll runs too early). */
-    @BeforeEach
-    void startFleet() {
-        if (fleet != null) {
-            return;
-        }
-        String publicKey = given().get("/api/identities/default").then().statusCode(200).extract().path("publicKey");
-        fleet = LabFleet.start(6, publicKey);
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-            fleet = null;
-        }
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(fleet.surprises()).isEmpty();
-    }
+    /** Not imported: each test registers the host it probes, with the trust it needs. */
+    @RegisterExtension
+    static final QuarkusLab<LabFleet> lab = QuarkusLab.notImported(6);
 
     private static void register(String name, LabHost host, String hostKey, boolean trustOnFirstUse) {
         given().delete("/api/hosts/" + name);
@@ -67,7 +45,7 @@ class ProbeApiTest {
 
     @Test
     void probesAStepOnAPinnedHost() {
-        LabHost host = fleet.host("lab-001");
+        LabHost host = lab.fleet().host("lab-001");
         register("probe-1.lab", host, host.hostKey(), false);
         probe("probe-1.lab", Map.of("step", "io-scheduler", "params", Map.of("device", "nvme0n1")))
                 .statusCode(200)
@@ -78,7 +56,7 @@ class ProbeApiTest {
 
     @Test
     void neverShowsTheGraphicsPasswordsARollbackPointKeeps() {
-        LabHost host = fleet.host("lab-001");
+        LabHost host = lab.fleet().host("lab-001");
         register("probe-1.lab", host, host.hostKey(), false);
         String body = probe("probe-1.lab", Map.of("step", "libvirt-disk-cache", "params", Map.of("domain", "all")))
                 .statusCode(200).body("compliant", equalTo(false)).extract().asString();
@@ -87,9 +65,9 @@ class ProbeApiTest {
 
     @Test
     void rejectsTheInjectionCorpusBeforeConnecting() {
-        LabHost host = fleet.host("lab-002");
+        LabHost host = lab.fleet().host("lab-002");
         register("probe-2.lab", host, host.hostKey(), false);
-        int connectionsBefore = fleet.connections();
+        int connectionsBefore = lab.fleet().connections();
         for (String attack : InjectionCorpus.VALUES) {
             probe("probe-2.lab", Map.of("step", "io-scheduler", "params", Map.of("device", attack)))
                     .statusCode(400)
@@ -104,12 +82,12 @@ class ProbeApiTest {
         probe("probe-2.lab", Map.of("step", "io-scheduler", "params", Map.of("device", "sda", "extra", "1")))
                 .statusCode(400).body("errors[0].field", equalTo("params.extra"));
         probe("probe-2.lab", Map.of("params", Map.of())).statusCode(400);
-        assertThat(fleet.connections()).as("no connection for rejected input").isEqualTo(connectionsBefore);
+        assertThat(lab.fleet().connections()).as("no connection for rejected input").isEqualTo(connectionsBefore);
     }
 
     @Test
     void pinsTheKeyOfATrustOnFirstUseHostAndAuditsIt() {
-        LabHost host = fleet.host("lab-003");
+        LabHost host = lab.fleet().host("lab-003");
         register("probe-3.lab", host, null, true);
         probe("probe-3.lab", Map.of("step", "hugepages", "params", Map.of("count", "16"))).statusCode(200);
         given().get("/api/hosts/probe-3.lab").then().body("hostKey", equalTo(host.hostKey()));
@@ -117,7 +95,7 @@ class ProbeApiTest {
 
     @Test
     void refusesAnUnpinnedHostWithoutTrustOnFirstUse() {
-        LabHost host = fleet.host("lab-004");
+        LabHost host = lab.fleet().host("lab-004");
         register("probe-4.lab", host, null, false);
         probe("probe-4.lab", Map.of("step", "hugepages", "params", Map.of("count", "16")))
                 .statusCode(409).body("type", equalTo("urn:ballast:problem:remote-host-key-unknown"));
@@ -126,7 +104,7 @@ class ProbeApiTest {
 
     @Test
     void quarantinesAHostWhoseKeyChangedUntilAnAdminAcceptsIt() {
-        LabHost host = fleet.host("lab-005");
+        LabHost host = lab.fleet().host("lab-005");
         register("probe-5.lab", host, host.hostKey(), false);
         host.rotateHostKey();
         Map<String, Object> body = Map.of("step", "hugepages", "params", Map.of("count", "16"));
@@ -135,11 +113,11 @@ class ProbeApiTest {
                 .body("quarantine.presentedHostKey", equalTo(host.hostKey()))
                 .body("quarantine.since", notNullValue());
 
-        int connectionsBefore = fleet.connections();
+        int connectionsBefore = lab.fleet().connections();
         probe("probe-5.lab", body).statusCode(409).body("detail", containsString("quarantined"));
-        assertThat(fleet.connections()).as("a quarantined host is not connected to").isEqualTo(connectionsBefore);
+        assertThat(lab.fleet().connections()).as("a quarantined host is not connected to").isEqualTo(connectionsBefore);
 
-        LabHost other = fleet.host("lab-006");
+        LabHost other = lab.fleet().host("lab-006");
         given().contentType(ContentType.JSON).body(Map.of("hostKey", other.hostKey()))
                 .post("/api/hosts/probe-5.lab/host-key/accept").then().statusCode(409);
         given().contentType(ContentType.JSON).body(Map.of("hostKey", host.hostKey()))
@@ -152,15 +130,15 @@ class ProbeApiTest {
 
     @Test
     void anUnreachableHostIsABadGateway() {
-        LabHost host = fleet.host("lab-006");
+        LabHost host = lab.fleet().host("lab-006");
         register("probe-6.lab", host, host.hostKey(), false);
-        fleet.reachable(host, false);
+        lab.fleet().reachable(host, false);
         try {
             probe("probe-6.lab", Map.of("step", "hugepages", "params", Map.of("count", "16")))
                     .statusCode(502).contentType("application/problem+json")
                     .body("type", equalTo("urn:ballast:problem:remote-unreachable"));
         } finally {
-            fleet.reachable(host, true);
+            lab.fleet().reachable(host, true);
         }
     }
 

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.HostState;
 import dev.ballast.problem.InvalidInputException;
@@ -17,22 +15,8 @@ import dev.ballast.remote.TestSsh;
 
 class RawDiskPermissionsStepTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(3);
 
     static TuningStep.Configured<?> permissions(String vg) {
         return StepOnLab.configure(new RawDiskPermissionsStep(), Map.of("vg", vg));
@@ -40,7 +24,7 @@ class RawDiskPermissionsStepTest {
 
     @Test
     void restrictsEveryActiveVolumeAndRestoresEachModeExactly() throws Exception {
-        HostState host = ssh.fleet.host("lab-002").state();
+        HostState host = ssh.fleet().host("lab-002").state();
         try (SshSession shell = ssh.open("lab-002")) {
             StepState before = StepOnLab.fullCycle(shell, permissions("vg_storage"));
             assertThat(before.facts()).containsExactly(Map.entry("/dev/vg_storage/vm-db01", "640 root:disk"),
@@ -54,7 +38,7 @@ class RawDiskPermissionsStepTest {
     @Test
     void keepsTheModeWithAUdevRuleAndLeavesPoolsAlone() throws Exception {
         TuningStep.Configured<?> step = permissions("vg_data");
-        HostState host = ssh.fleet.host("lab-003").state();
+        HostState host = ssh.fleet().host("lab-003").state();
         try (SshSession shell = ssh.open("lab-003")) {
             StepState before = step.probe(shell);
             assertThat(before.facts()).containsOnlyKeys("/dev/vg_data/vm-app01", "rule");

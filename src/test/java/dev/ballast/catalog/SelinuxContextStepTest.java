@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.remote.SshSession;
@@ -16,22 +14,8 @@ import dev.ballast.remote.TestSsh;
 
 class SelinuxContextStepTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(7);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(7);
 
     static TuningStep.Configured<?> context(String vg) {
         return StepOnLab.configure(new SelinuxContextStep(), Map.of("vg", vg));
@@ -43,8 +27,8 @@ class SelinuxContextStepTest {
             StepState before = StepOnLab.fullCycle(shell, context("vg_storage"));
             assertThat(before.absent("fcontext")).isTrue();
         }
-        assertThat(ssh.fleet.host("lab-005").state().fcontextType("/dev/vg_storage(/.*)?")).isNull();
-        assertThat(ssh.fleet.host("lab-005").state().fcontextType("/srv/images(/.*)?")).isEqualTo("virt_image_t");
+        assertThat(ssh.fleet().host("lab-005").state().fcontextType("/dev/vg_storage(/.*)?")).isNull();
+        assertThat(ssh.fleet().host("lab-005").state().fcontextType("/srv/images(/.*)?")).isEqualTo("virt_image_t");
     }
 
     @Test
@@ -53,7 +37,7 @@ class SelinuxContextStepTest {
             StepState before = StepOnLab.fullCycle(shell, context("vg_storage"));
             assertThat(before.get("fcontext")).isEqualTo("fixed_disk_device_t");
         }
-        assertThat(ssh.fleet.host("lab-002").state().fcontextType("/dev/vg_storage(/.*)?")).isEqualTo("fixed_disk_device_t");
+        assertThat(ssh.fleet().host("lab-002").state().fcontextType("/dev/vg_storage(/.*)?")).isEqualTo("fixed_disk_device_t");
     }
 
     @Test
@@ -66,7 +50,7 @@ class SelinuxContextStepTest {
             step.apply(shell, after);
             assertThat(step.probe(shell)).isEqualTo(after);
         }
-        assertThat(ssh.fleet.host("lab-006").state().fcontextType("/dev/vg_data(/.*)?")).isEqualTo("virt_image_t");
+        assertThat(ssh.fleet().host("lab-006").state().fcontextType("/dev/vg_data(/.*)?")).isEqualTo("virt_image_t");
     }
 
     /** A group holding only a thin pool has no /dev directory yet; the rule is for the volumes to come. */
@@ -78,7 +62,7 @@ class SelinuxContextStepTest {
             pool.apply(shell, pool.probe(shell));
             StepOnLab.fullCycle(shell, context("vg_new"));
         }
-        assertThat(ssh.fleet.host("lab-001").state().fcontextType("/dev/vg_new(/.*)?")).isNull();
+        assertThat(ssh.fleet().host("lab-001").state().fcontextType("/dev/vg_new(/.*)?")).isNull();
     }
 
     @Test

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.Libvirt;
 import dev.ballast.remote.SshSession;
@@ -15,26 +13,12 @@ import dev.ballast.remote.TestSsh;
 
 class VirtioScsiStepTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(2);
 
     @Test
     void renamesVdToSdAddsOneControllerAndDropsThePciAddresses() throws Exception {
-        Libvirt libvirt = ssh.fleet.host("lab-001").state().libvirt();
+        Libvirt libvirt = ssh.fleet().host("lab-001").state().libvirt();
         String uuid = libvirt.uuidOf("vm-1-1");
         TuningStep.Configured<?> step = StepOnLab.configure(new VirtioScsiStep(), Map.of("domain", "vm-1-1"));
         try (SshSession shell = ssh.open("lab-001")) {
@@ -56,7 +40,7 @@ class VirtioScsiStepTest {
 
     @Test
     void avoidsATargetNameAlreadyTakenByACdrom() throws Exception {
-        Libvirt libvirt = ssh.fleet.host("lab-002").state().libvirt();
+        Libvirt libvirt = ssh.fleet().host("lab-002").state().libvirt();
         String uuid = libvirt.uuidOf("vm-2-2");
         TuningStep.Configured<?> step = StepOnLab.configure(new VirtioScsiStep(), Map.of("domain", uuid));
         try (SshSession shell = ssh.open("lab-002")) {
@@ -71,7 +55,7 @@ class VirtioScsiStepTest {
 
     @Test
     void keepsAnExistingVirtioScsiController() throws Exception {
-        Libvirt libvirt = ssh.fleet.host("lab-001").state().libvirt();
+        Libvirt libvirt = ssh.fleet().host("lab-001").state().libvirt();
         String uuid = libvirt.uuidOf("vm-1-3");
         TuningStep.Configured<?> step = StepOnLab.configure(new VirtioScsiStep(), Map.of("domain", "vm-1-3"));
         try (SshSession shell = ssh.open("lab-001")) {

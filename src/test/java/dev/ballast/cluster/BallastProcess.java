@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.ballast.Poll;
+
 /** A Ballast server in a process of its own, from the packaged jar, against a given PostgreSQL. */
 final class BallastProcess implements AutoCloseable {
 
@@ -62,22 +64,21 @@ final class BallastProcess implements AutoCloseable {
         awaitReady();
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Ballast " + instance + " exited: " + Files.readString(log));
-            }
-            try {
-                if (get("/q/health/ready").statusCode() == 200) {
-                    return;
+    private void awaitReady() throws IOException {
+        try {
+            Poll.until("Ballast " + instance + " is ready", Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("it exited");
                 }
-            } catch (IOException starting) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+                try {
+                    return get("/q/health/ready").statusCode() == 200;
+                } catch (IOException starting) {
+                    return false; // not listening yet
+                }
+            }, Boolean::booleanValue);
+        } catch (AssertionError notReady) {
+            throw new IllegalStateException(notReady.getMessage() + ", its log: " + Files.readString(log), notReady);
         }
-        throw new IllegalStateException("Ballast " + instance + " did not become ready: " + Files.readString(log));
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

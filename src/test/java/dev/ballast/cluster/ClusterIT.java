@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.ballast.Poll;
 import dev.ballast.PostgresTestResource;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.LabHost;
@@ -97,18 +99,15 @@ class ClusterIT {
         return Long.parseLong(id.group(1));
     }
 
-    private static String awaitEnd(BallastProcess ballast, long id, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            body = ballast.get("/api/rollouts/" + id).body();
-            Matcher state = STATE.matcher(body);
-            if (state.find() && List.of("SUCCEEDED", "FAILED", "HALTED").contains(state.group(1))) {
-                return state.group(1);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("rollout " + id + " did not end: " + body);
+    private static String awaitEnd(BallastProcess ballast, long id, Duration timeout) {
+        String body = Poll.until("rollout " + id + " ended", timeout, () -> ballast.get("/api/rollouts/" + id).body(),
+                answer -> state(answer).filter(List.of("SUCCEEDED", "FAILED", "HALTED")::contains).isPresent());
+        return state(body).orElseThrow();
+    }
+
+    private static Optional<String> state(String rollout) {
+        Matcher state = STATE.matcher(rollout);
+        return state.find() ? Optional.of(state.group(1)) : Optional.empty();
     }
 
     private long count(String sql) throws SQLException {
@@ -152,10 +151,11 @@ class ClusterIT {
         BallastProcess first = ballast("first");
         prepare(first, 60, Duration.ofMillis(120));
         long id = startRollout(first);
-        while (count("select count(*) from host_task where state = 'SUCCEEDED'") < 15
-                || count("select count(*) from host_task where state = 'RUNNING'") < 3) {
-            Thread.sleep(20);
-        }
+        // Asked often: the kill must land while hosts are in flight.
+        Poll.until("15 hosts done and 3 in flight", Duration.ofSeconds(60), Duration.ofMillis(20),
+                () -> count("select count(*) from host_task where state = 'SUCCEEDED'") >= 15
+                        && count("select count(*) from host_task where state = 'RUNNING'") >= 3,
+                Boolean::booleanValue);
         first.kill();
         long orphaned = count("select count(*) from host_task where state = 'RUNNING' and lease_owner = 'first'");
         assertThat(orphaned).as("hosts in flight when the process died").isPositive();
@@ -188,7 +188,10 @@ class ClusterIT {
         prepare(first, 4, Duration.ZERO);
         assertThat(second.post("/api/sweeps", "application/json", "{\"name\":\"every-second\",\"cron\":\"* * * * * ?\","
                 + "\"selector\":\"env=lab\",\"plan\":\"sched\"}").statusCode()).isEqualTo(201);
-        Thread.sleep(8_000);
+        // Five fire times at least, seen by both processes, one of them run to its end.
+        Poll.until("five sweep runs, one done", Duration.ofSeconds(30), Duration.ofMillis(250),
+                () -> count("select count(*) from sweep_run") >= 5 && count("select count(*) from sweep_run where state = 'DONE'") > 0,
+                Boolean::booleanValue);
         assertThat(count("select count(*) from sweep_run")).as("a run per second, started or skipped").isGreaterThanOrEqualTo(5);
         assertThat(count("select coalesce(sum(duplicate_firings), 0) from sweep_run")).as("no time fired twice").isZero();
         assertThat(count("select count(*) from sweep_run where state = 'DONE'")).isPositive();

@@ -8,37 +8,33 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
+import dev.ballast.Poll;
 import dev.ballast.lab.LabFleet;
+import dev.ballast.lab.QuarkusLab;
+import dev.ballast.queue.TaskQueue;
 import dev.ballast.rollout.LabFleetFixture;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 
 /**
  * Sweeps over lab hosts where some drifted: each run reports exactly those hosts, steps and facts, with
  * the run each has been drifted since; Quartz fires them on their cron schedule; remediation waits for
  * approval and then fixes only the drifted hosts.
  */
-@QuarkusTest
+@ApplicationTest
 class SweepTest {
 
-    static LabFleet fleet;
-
-    @BeforeEach
-    void compliantFleet() throws Exception {
-        if (fleet != null) {
-            fleet.hosts().forEach(h -> {
-                h.state().setScheduler("nvme0n1", "none");
-                h.state().setHugepages2m(256);
-            });
-            return;
-        }
-        fleet = LabFleetFixture.startAndImport(6);
+    /** Once per class: the baseline applied to every host, approved after the canary. */
+    @RegisterExtension
+    static final QuarkusLab<LabFleet> lab = QuarkusLab.imported(6).onceStarted(fleet -> {
         LabFleetFixture.savePlan("""
                 name: sweep-baseline
                 steps:
@@ -52,22 +48,24 @@ class SweepTest {
         LabFleetFixture.awaitState(apply, Duration.ofSeconds(30), "AWAITING_APPROVAL");
         given().post("/api/rollouts/" + apply + "/approve").then().statusCode(200);
         LabFleetFixture.awaitState(apply, Duration.ofSeconds(30), "SUCCEEDED");
-    }
+    });
 
-    @AfterEach
-    void noSurprises() {
-        assertThat(fleet.surprises()).isEmpty();
-    }
+    @Inject
+    TaskQueue queue;
 
-    @AfterAll
-    static void stop() {
-        fleet.close();
+    /** Each test starts on a compliant fleet: the tests drift hosts on purpose. */
+    @BeforeEach
+    void compliantFleet() {
+        lab.fleet().hosts().forEach(h -> {
+            h.state().setScheduler("nvme0n1", "none");
+            h.state().setHugepages2m(256);
+        });
     }
 
     @Test
     void eachRunReportsExactlyTheDriftedHostsAndStepsAndSinceWhen() throws Exception {
-        fleet.host("lab-002").state().setScheduler("nvme0n1", "mq-deadline");
-        fleet.host("lab-005").state().setHugepages2m(0);
+        lab.fleet().host("lab-002").state().setScheduler("nvme0n1", "mq-deadline");
+        lab.fleet().host("lab-005").state().setHugepages2m(0);
         long sweep = createSweep("nightly-baseline", "0 0 3 * * ?", false);
 
         JsonPath first = runAndAwait(sweep);
@@ -79,21 +77,21 @@ class SweepTest {
                 .containsExactly("lab-002/io-scheduler/scheduler: none != mq-deadline", "lab-005/hugepages/pages: 256 != 0");
         assertThat(drift).extracting(d -> ((Number) d.get("sinceRun")).longValue()).containsOnly(first.getLong("id"));
 
-        fleet.host("lab-002").state().setScheduler("nvme0n1", "none");
-        fleet.host("lab-001").state().setScheduler("nvme0n1", "kyber");
+        lab.fleet().host("lab-002").state().setScheduler("nvme0n1", "none");
+        lab.fleet().host("lab-001").state().setScheduler("nvme0n1", "kyber");
         JsonPath second = runAndAwait(sweep);
         assertThat(drift(sweep, second.getLong("id"))).extracting(d -> d.get("host") + " since " + d.get("sinceRun"))
                 .containsExactly("lab-001 since " + second.getLong("id"), "lab-005 since " + first.getLong("id"));
 
         assertThat(given().get("/api/sweeps/" + sweep + "/runs").then().statusCode(200).extract().jsonPath()
                 .getList("drifts", Integer.class)).containsExactly(2, 2);
-        assertThat(fleet.host("lab-005").state().hugepages2m()).as("a sweep changes nothing").isZero();
+        assertThat(lab.fleet().host("lab-005").state().hugepages2m()).as("a sweep changes nothing").isZero();
         given().delete("/api/sweeps/" + sweep).then().statusCode(204);
     }
 
     @Test
     void quartzFiresTheCronScheduleAndRemediationWaitsForApproval() throws Exception {
-        fleet.host("lab-003").state().setScheduler("nvme0n1", "bfq");
+        lab.fleet().host("lab-003").state().setScheduler("nvme0n1", "bfq");
         long sweep = createSweep("every-two-seconds", "*/2 * * * * ?", true);
 
         JsonPath run = awaitRun(sweep, Duration.ofSeconds(20), r -> r.get("remediationRollout") != null);
@@ -103,12 +101,16 @@ class SweepTest {
         JsonPath held = LabFleetFixture.rollout(remediation);
         assertThat(held.getString("state")).isEqualTo("AWAITING_APPROVAL");
         assertThat(held.getMap("totals")).containsExactly(Map.entry("QUEUED", 1));
-        Thread.sleep(500);
-        assertThat(fleet.host("lab-003").state().scheduler("nvme0n1")).as("nothing changes before approval").isEqualTo("bfq");
+        // Nothing changes before approval, by construction: a rollout awaiting approval is not open for
+        // claiming, and its one task is queued and was never attempted.
+        assertThat(queue.openRollouts()).extracting(TaskQueue.OpenRollout::id).doesNotContain(remediation);
+        assertThat(given().get("/api/rollouts/" + remediation + "/hosts").then().statusCode(200).extract().jsonPath()
+                .getList("items.attempt", Integer.class)).containsExactly(0);
+        assertThat(lab.fleet().host("lab-003").state().scheduler("nvme0n1")).as("nothing changes before approval").isEqualTo("bfq");
 
         given().post("/api/rollouts/" + remediation + "/approve").then().statusCode(200);
         LabFleetFixture.awaitState(remediation, Duration.ofSeconds(20), "SUCCEEDED");
-        assertThat(fleet.host("lab-003").state().scheduler("nvme0n1")).isEqualTo("none");
+        assertThat(lab.fleet().host("lab-003").state().scheduler("nvme0n1")).isEqualTo("none");
     }
 
     @Test
@@ -134,34 +136,22 @@ class SweepTest {
                 .extract().jsonPath().getLong("id");
     }
 
-    private static JsonPath runAndAwait(long sweep) throws InterruptedException {
+    private static JsonPath runAndAwait(long sweep) {
         long run = given().post("/api/sweeps/" + sweep + "/run").then().statusCode(202).extract().jsonPath().getLong("id");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath now = given().get("/api/sweeps/" + sweep + "/runs/" + run).then().statusCode(200).extract().jsonPath();
-            if (!now.getString("state").equals("RUNNING")) {
-                assertThat(now.getString("state")).isEqualTo("DONE");
-                return now;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("run " + run + " of sweep " + sweep + " did not end");
+        JsonPath ended = new JsonPath(Poll.until("run " + run + " of sweep " + sweep + " ended", Duration.ofSeconds(30),
+                () -> given().get("/api/sweeps/" + sweep + "/runs/" + run).then().statusCode(200).extract().asString(),
+                answer -> !new JsonPath(answer).getString("state").equals("RUNNING")));
+        assertThat(ended.getString("state")).isEqualTo("DONE");
+        return ended;
     }
 
-    private static JsonPath awaitRun(long sweep, Duration timeout, java.util.function.Predicate<Map<String, Object>> wanted)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Map<String, Object>> runs = given().get("/api/sweeps/" + sweep + "/runs").then().statusCode(200).extract()
-                    .jsonPath().getList("$");
-            for (int i = 0; i < runs.size(); i++) {
-                if ("DONE".equals(runs.get(i).get("state")) && wanted.test(runs.get(i))) {
-                    return given().get("/api/sweeps/" + sweep + "/runs/" + runs.get(i).get("id")).then().extract().jsonPath();
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no run of sweep " + sweep + " as wanted");
+    private static JsonPath awaitRun(long sweep, Duration timeout, Predicate<Map<String, Object>> wanted) {
+        Map<String, Object> found = Poll.until("a run of sweep " + sweep + " as wanted", timeout,
+                () -> given().get("/api/sweeps/" + sweep + "/runs").then().statusCode(200).extract().jsonPath()
+                        .<Map<String, Object>>getList("$").stream()
+                        .filter(r -> "DONE".equals(r.get("state")) && wanted.test(r)).findFirst(),
+                Optional::isPresent).orElseThrow();
+        return given().get("/api/sweeps/" + sweep + "/runs/" + found.get("id")).then().extract().jsonPath();
     }
 
     private static List<Map<String, Object>> drift(long sweep, long run) {

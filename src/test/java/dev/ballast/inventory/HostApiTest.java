@@ -16,12 +16,12 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-@QuarkusTest
+@ApplicationTest
 class HostApiTest {
 
     private final String suite = "s" + UUID.randomUUID().toString().substring(0, 8);

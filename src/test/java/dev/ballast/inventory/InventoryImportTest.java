@@ -13,10 +13,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 import io.restassured.path.json.JsonPath;
 
-@QuarkusTest
+@ApplicationTest
 class InventoryImportTest {
 
     static String resource(String name) {

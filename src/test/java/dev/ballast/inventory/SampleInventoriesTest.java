@@ -10,10 +10,10 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 
 /** The inventories shipped in inventory/ import as the README says. */
-@QuarkusTest
+@ApplicationTest
 class SampleInventoriesTest {
 
     @Test

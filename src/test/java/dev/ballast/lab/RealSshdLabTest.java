@@ -12,12 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.rollout.LabFleetFixture;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -26,7 +25,7 @@ import io.restassured.response.Response;
  * stub hypervisor tools), every preflight check and every catalog step applied and verified, then each
  * host rolled back from the web and checked back to exactly what the rollout had captured.
  */
-@QuarkusTest
+@ApplicationTest
 class RealSshdLabTest {
 
     static final List<String> HOSTS = List.of("hv-001.lab", "hv-002.lab", "hv-003.lab", "hv-004.lab", "hv-005.lab");
@@ -70,26 +69,8 @@ class RealSshdLabTest {
             waves: {canary: 1, sizes: [100%], maxWaveFailures: 2, maxTotalFailures: 2}
             """;
 
-    static RealSshdLab lab;
-
-    /** Once per class, in a BeforeEach: RestAssured knows the test application's port only from there on. */
-    @BeforeEach
-    void bringUpTheLab() throws Exception {
-        if (lab != null) {
-            return;
-        }
-        String publicKey = given().get("/api/identities/default").then().statusCode(200).extract().path("publicKey");
-        lab = RealSshdLab.up(HOSTS.size(), publicKey);
-        given().contentType("application/yaml").body(lab.ballastInventory().getBytes())
-                .post("/api/inventory/import?format=ballast").then().statusCode(200);
-    }
-
-    @AfterAll
-    static void takeTheLabDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    static final QuarkusLab<RealSshdLab> lab = QuarkusLab.realSshd(HOSTS.size());
 
     /**
      * What each lab host's layout makes of the plan (deploy/lab/stubs/labtool init, the same layout as the

@@ -11,10 +11,10 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 
 /** Plans over the API: the samples validate, bad documents name their fields, versions grow on change. */
-@QuarkusTest
+@ApplicationTest
 class PlanApiTest {
 
     private static io.restassured.response.ValidatableResponse post(String yaml, String query) {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.LabHost;
 import dev.ballast.remote.RemoteFailure.Kind;
@@ -16,23 +14,8 @@ import dev.ballast.remote.RemoteFailure.Kind;
 /** Every fault the lab can inject ends in its own failure kind, with the output kept where there was one. */
 class RemoteFailuresTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(12, Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        ssh.fleet.hosts().forEach(host -> host.faults().clear());
-        assertThat(ssh.fleet.surprises()).isEmpty();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(12, Duration.ofSeconds(2));
 
     private static Kind failureOf(ThrowingRun run) {
         try {
@@ -51,12 +34,12 @@ class RemoteFailuresTest {
 
     @Test
     void aClosedPortIsUnreachable() {
-        LabHost host = ssh.fleet.host("lab-001");
-        ssh.fleet.reachable(host, false);
+        LabHost host = ssh.fleet().host("lab-001");
+        ssh.fleet().reachable(host, false);
         try {
             assertThat(failureOf(() -> ssh.open(host).close())).isEqualTo(Kind.UNREACHABLE);
         } finally {
-            ssh.fleet.reachable(host, true);
+            ssh.fleet().reachable(host, true);
         }
         assertThat(failureOf(() -> {
             try (SshSession session = ssh.open(host)) {
@@ -67,14 +50,14 @@ class RemoteFailuresTest {
 
     @Test
     void aSlowConnectBeyondTheTimeoutIsATimeout() {
-        LabHost host = ssh.fleet.host("lab-002");
+        LabHost host = ssh.fleet().host("lab-002");
         host.faults().connectDelay = Duration.ofSeconds(7);
         assertThat(failureOf(() -> ssh.open(host).close())).isEqualTo(Kind.TIMEOUT);
     }
 
     @Test
     void aSlowConnectWithinTheTimeoutConnects() throws Exception {
-        LabHost host = ssh.fleet.host("lab-003");
+        LabHost host = ssh.fleet().host("lab-003");
         host.faults().connectDelay = Duration.ofMillis(500);
         host.faults().commandLatency = Duration.ofMillis(300);
         try (SshSession session = ssh.open(host)) {
@@ -85,7 +68,7 @@ class RemoteFailuresTest {
 
     @Test
     void aHungCommandIsATimeout() {
-        LabHost host = ssh.fleet.host("lab-004");
+        LabHost host = ssh.fleet().host("lab-004");
         host.faults().hangOn = "cat";
         long started = System.nanoTime();
         assertThat(failureOf(() -> {
@@ -98,7 +81,7 @@ class RemoteFailuresTest {
 
     @Test
     void aConnectionDroppedMidCommandIsConnectionLost() {
-        LabHost host = ssh.fleet.host("lab-005");
+        LabHost host = ssh.fleet().host("lab-005");
         host.faults().dropOn = "cat";
         assertThat(failureOf(() -> {
             try (SshSession session = ssh.open(host)) {
@@ -109,17 +92,17 @@ class RemoteFailuresTest {
 
     @Test
     void aRefusedLoginIsAuthFailed() {
-        LabHost host = ssh.fleet.host("lab-006");
+        LabHost host = ssh.fleet().host("lab-006");
         host.faults().refuseLogin = true;
         assertThat(failureOf(() -> ssh.open(host).close())).isEqualTo(Kind.AUTH_FAILED);
     }
 
     @Test
     void aChangedHostKeyIsAMismatchAndNeverConnects() {
-        LabHost host = ssh.fleet.host("lab-007");
+        LabHost host = ssh.fleet().host("lab-007");
         RemoteTarget pinnedBefore = ssh.target(host);
         host.rotateHostKey();
-        assertThatThrownBy(() -> ssh.connector.open(pinnedBefore).close()).isInstanceOf(RemoteFailure.class)
+        assertThatThrownBy(() -> ssh.connector().open(pinnedBefore).close()).isInstanceOf(RemoteFailure.class)
                 .satisfies(e -> {
                     RemoteFailure failure = (RemoteFailure) e;
                     assertThat(failure.kind()).isEqualTo(Kind.HOST_KEY_MISMATCH);
@@ -129,13 +112,13 @@ class RemoteFailuresTest {
 
     @Test
     void anUnpinnedHostIsRefusedUnlessMarkedTrustOnFirstUse() throws Exception {
-        LabHost host = ssh.fleet.host("lab-008");
+        LabHost host = ssh.fleet().host("lab-008");
         RemoteTarget pinned = ssh.target(host);
-        RemoteTarget unpinned = new RemoteTarget(host.name(), "127.0.0.1", host.port(), "root", null, false, ssh.identity);
-        assertThat(failureOf(() -> ssh.connector.open(unpinned).close())).isEqualTo(Kind.HOST_KEY_UNKNOWN);
+        RemoteTarget unpinned = new RemoteTarget(host.name(), "127.0.0.1", host.port(), "root", null, false, ssh.identity());
+        assertThat(failureOf(() -> ssh.connector().open(unpinned).close())).isEqualTo(Kind.HOST_KEY_UNKNOWN);
 
-        RemoteTarget firstUse = new RemoteTarget(host.name(), "127.0.0.1", host.port(), "root", null, true, ssh.identity);
-        try (SshSession session = ssh.connector.open(firstUse)) {
+        RemoteTarget firstUse = new RemoteTarget(host.name(), "127.0.0.1", host.port(), "root", null, true, ssh.identity());
+        try (SshSession session = ssh.connector().open(firstUse)) {
             assertThat(session.trustedOnFirstUse()).isTrue();
             assertThat(session.presentedHostKey()).isEqualTo(pinned.pinned());
         }
@@ -171,13 +154,13 @@ class RemoteFailuresTest {
             assertThat(result.exitCode()).isEqualTo(127);
             assertThat(result.stderr()).contains("not simulated");
         }
-        assertThat(ssh.fleet.surprises()).hasSize(1);
-        ssh.fleet.clearSurprises();
+        assertThat(ssh.fleet().surprises()).hasSize(1);
+        ssh.fleet().clearSurprises();
     }
 
     @Test
     void pinnedKeysCompareWithoutComments() {
-        LabHost host = ssh.fleet.host("lab-012");
+        LabHost host = ssh.fleet().host("lab-012");
         assertThat(PinnedHostKey.parse("k", host.hostKey() + " root@lab")).isEqualTo(PinnedHostKey.parse("k", host.hostKey()));
     }
 }

@@ -2,29 +2,19 @@ package dev.ballast.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.LabHost;
 
 class SshSessionTest {
 
-    static TestSsh ssh;
-
-    @BeforeAll
-    static void start() {
-        ssh = new TestSsh(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        ssh.close();
-    }
+    @RegisterExtension
+    static final TestSsh ssh = new TestSsh(3);
 
     @Test
     void runsCommandsOverOneConnectionWithPinnedHostKey() throws Exception {
-        LabHost host = ssh.fleet.hosts().get(0);
+        LabHost host = ssh.fleet().hosts().get(0);
         try (SshSession session = ssh.open(host)) {
             CommandResult kernel = session.check(Command.of("uname", "-r"));
             CommandResult scheduler = session.check(Command.of("cat", "--", "/sys/block/nvme0n1/queue/scheduler"));
@@ -32,6 +22,6 @@ class SshSessionTest {
             assertThat(scheduler.stdout()).isEqualTo("none [mq-deadline] kyber bfq\n");
             assertThat(session.trustedOnFirstUse()).isFalse();
         }
-        assertThat(ssh.fleet.surprises()).isEmpty();
+        assertThat(ssh.fleet().surprises()).isEmpty();
     }
 }

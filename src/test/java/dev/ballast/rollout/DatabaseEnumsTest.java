@@ -9,17 +9,17 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.jdbc.Jdbc;
 import dev.ballast.queue.TaskState;
 import dev.ballast.rollback.RollbackPoints;
-import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
 /**
  * The states, modes, outcomes and error kinds the code names are exactly those the database's CHECK
  * constraints allow: a value added on one side only fails here, not in a rollout on a production fleet.
  */
-@QuarkusTest
+@ApplicationTest
 class DatabaseEnumsTest {
 
     private static final Pattern QUOTED = Pattern.compile("'([A-Z_]+)'::text");

@@ -7,14 +7,14 @@ import static org.hamcrest.Matchers.containsString;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
+import dev.ballast.Poll;
 import dev.ballast.lab.HostState;
 import dev.ballast.lab.LabFleet;
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.lab.QuarkusLab;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -23,20 +23,16 @@ import io.restassured.response.Response;
  * checked against the captured state; asking twice starts nothing new; a busy host, an irreversible
  * step or a rollout that changed nothing is refused with its reason.
  */
-@QuarkusTest
+@ApplicationTest
 class HostRollbackTest {
 
     static final String RULE = "/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules";
-    static LabFleet fleet;
     static long rollout;
 
-    /** Once per class, in a BeforeEach: RestAssured knows the test application's port only from there on. */
-    @BeforeEach
-    void rollOutThreeSteps() throws Exception {
-        if (fleet != null) {
-            return;
-        }
-        fleet = LabFleetFixture.startAndImport(4);
+    @RegisterExtension
+    static final QuarkusLab<LabFleet> lab = QuarkusLab.imported(4).onceStarted(fleet -> rollOutThreeSteps());
+
+    static void rollOutThreeSteps() {
         LabFleetFixture.savePlan("""
                 name: rollback-three
                 steps:
@@ -54,20 +50,9 @@ class HostRollbackTest {
                 .isEqualTo("SUCCEEDED");
     }
 
-    @AfterEach
-    void noSurprises() {
-        fleet.hosts().forEach(h -> h.faults().clear());
-        assertThat(fleet.surprises()).isEmpty();
-    }
-
-    @AfterAll
-    static void stop() {
-        fleet.close();
-    }
-
     @Test
     void restoresEveryStepLastFirstAndASecondRequestStartsNothingNew() throws Exception {
-        HostState host = fleet.host("lab-002").state();
+        HostState host = lab.fleet().host("lab-002").state();
         assertThat(host.scheduler("nvme0n1")).isEqualTo("none");
         assertThat(host.hugepages2m()).isEqualTo(512);
 
@@ -96,7 +81,7 @@ class HostRollbackTest {
 
     @Test
     void anIrreversibleStepStopsTheRollbackBeforeAnythingElseIsTouched() throws Exception {
-        HostState host = fleet.host("lab-003").state();
+        HostState host = lab.fleet().host("lab-003").state();
         host.createThinVolume("vg_ballast", "tp_virt_data", "vm-new01", 100L << 30);
 
         long id = rollBack("lab-003", rollout).then().statusCode(201).extract().jsonPath().getLong("id");
@@ -119,7 +104,7 @@ class HostRollbackTest {
                     params: {device: nvme0n1, scheduler: none}
                 waves: {canary: 1, sizes: [100%]}
                 """);
-        fleet.host("lab-004").faults().commandLatency = Duration.ofMillis(1500);
+        lab.fleet().host("lab-004").faults().commandLatency = Duration.ofMillis(1500);
         long check = LabFleetFixture.startRollout("rollback-check", "env=lab", "check");
         awaitTask(check, "lab-004", "RUNNING");
         rollBack("lab-004", rollout).then().statusCode(409).body("detail", containsString("lab-004 is busy: rollout " + check));
@@ -135,14 +120,9 @@ class HostRollbackTest {
         return given().contentType("application/json").body(Map.of("rollout", source)).post("/api/hosts/" + host + "/rollback");
     }
 
-    private static void awaitTask(long rollout, String host, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (state.equals(given().get("/api/rollouts/" + rollout + "/hosts/" + host).then().extract().path("task.state"))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(host + " never reached " + state + " in rollout " + rollout);
+    private static void awaitTask(long rollout, String host, String state) {
+        Poll.until(host + " is " + state + " in rollout " + rollout, Duration.ofSeconds(20),
+                () -> given().get("/api/rollouts/" + rollout + "/hosts/" + host).then().extract().path("task.state"),
+                state::equals);
     }
 }

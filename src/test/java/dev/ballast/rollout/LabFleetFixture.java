@@ -5,21 +5,13 @@ import static io.restassured.RestAssured.given;
 import java.time.Duration;
 import java.util.Set;
 
-import dev.ballast.lab.LabFleet;
+import dev.ballast.Poll;
 import io.restassured.path.json.JsonPath;
 
-/** A lab fleet imported into the test application's inventory, and waiting on rollouts over the API. */
+/** Plans and rollouts over the API, and waiting on a rollout's state; the lab itself is a {@link dev.ballast.lab.QuarkusLab}. */
 public final class LabFleetFixture {
 
     private LabFleetFixture() {
-    }
-
-    public static LabFleet startAndImport(int hosts) {
-        String publicKey = given().get("/api/identities/default").then().statusCode(200).extract().path("publicKey");
-        LabFleet fleet = LabFleet.start(hosts, publicKey);
-        given().contentType("application/yaml").body(fleet.inventoryYaml().getBytes())
-                .post("/api/inventory/import?format=ballast").then().statusCode(200);
-        return fleet;
     }
 
     public static void savePlan(String yaml) {
@@ -36,17 +28,19 @@ public final class LabFleetFixture {
         return given().get("/api/rollouts/" + id).then().statusCode(200).extract().jsonPath();
     }
 
-    /** Polls the rollout until it reaches one of the states, or fails after the timeout. */
-    public static JsonPath awaitState(long id, Duration timeout, String... states) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = rollout(id);
-            if (Set.of(states).contains(last.getString("state"))) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("rollout " + id + " did not reach " + Set.of(states) + ": " + (last == null ? "" : last.prettify()));
+    /** Polls the rollout until it reaches one of the states, or fails with its last answer after the timeout. */
+    public static JsonPath awaitState(long id, Duration timeout, String... states) {
+        String body = Poll.until("rollout " + id + " is in one of " + Set.of(states), timeout,
+                () -> given().get("/api/rollouts/" + id).then().statusCode(200).extract().asString(),
+                answer -> Set.of(states).contains(new JsonPath(answer).getString("state")));
+        return new JsonPath(body);
+    }
+
+    /** Polls the rollout until {@code done} holds for its answer. */
+    public static JsonPath awaitRollout(long id, String what, Duration timeout, java.util.function.Predicate<JsonPath> done) {
+        String body = Poll.until("rollout " + id + ": " + what, timeout,
+                () -> given().get("/api/rollouts/" + id).then().statusCode(200).extract().asString(),
+                answer -> done.test(new JsonPath(answer)));
+        return new JsonPath(body);
     }
 }

@@ -7,13 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.lab.LabFleet;
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.lab.QuarkusLab;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -21,27 +20,11 @@ import io.restassured.path.json.JsonPath;
  * again against its thresholds, and the next wave opens only through its own gate, as any wave does. A
  * host rolled back, retried and applied again keeps a rollback point of the state the retry found.
  */
-@QuarkusTest
+@ApplicationTest
 class RetryFailedTest {
 
-    static LabFleet fleet;
-
-    @BeforeEach
-    void fleet() {
-        if (fleet == null) {
-            fleet = LabFleetFixture.startAndImport(20);
-        }
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(fleet.surprises()).isEmpty();
-    }
-
-    @AfterAll
-    static void stop() {
-        fleet.close();
-    }
+    @RegisterExtension
+    static final QuarkusLab<LabFleet> lab = QuarkusLab.imported(20);
 
     @Test
     void retryingAHaltedWaveStartsNoHostOfALaterWaveUntilItsGateOpens() throws Exception {
@@ -61,7 +44,7 @@ class RetryFailedTest {
         LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "AWAITING_APPROVAL");
         List<String> waveOne = hostsOfWave(id, 1);
         assertThat(waveOne).hasSize(4);
-        waveOne.forEach(name -> fleet.host(name).faults().undoRuntimeWrites = true);
+        waveOne.forEach(name -> lab.fleet().host(name).faults().undoRuntimeWrites = true);
 
         given().post("/api/rollouts/" + id + "/approve").then().statusCode(200);
         JsonPath halted = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "HALTED", "FAILED", "SUCCEEDED");
@@ -80,7 +63,7 @@ class RetryFailedTest {
         }
 
         // Retried once they are fixed: the wave passes, and wave 2 waits for its approval like any wave.
-        waveOne.forEach(name -> fleet.host(name).faults().clear());
+        waveOne.forEach(name -> lab.fleet().host(name).faults().clear());
         given().post("/api/rollouts/" + id + "/retry-failed").then().statusCode(200);
         JsonPath gated = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "AWAITING_APPROVAL", "HALTED", "FAILED");
         assertThat(gated.getString("state")).isEqualTo("AWAITING_APPROVAL");
@@ -101,21 +84,21 @@ class RetryFailedTest {
                     params: {device: sda, scheduler: bfq}
                 waves: {canary: 1, sizes: [100%]}
                 """);
-        String original = fleet.host("lab-011").state().scheduler("sda");
-        fleet.host("lab-011").faults().undoRuntimeWrites = true;
+        String original = lab.fleet().host("lab-011").state().scheduler("sda");
+        lab.fleet().host("lab-011").faults().undoRuntimeWrites = true;
         long id = LabFleetFixture.startRollout("retry-point", "rack=r2", "apply");
         JsonPath halted = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "HALTED", "FAILED", "SUCCEEDED");
         assertThat(halted.getString("state")).isEqualTo("HALTED");
         assertThat(task(id, "lab-011").getString("task.state")).isEqualTo("ROLLED_BACK");
-        assertThat(fleet.host("lab-011").state().scheduler("sda")).isEqualTo(original);
+        assertThat(lab.fleet().host("lab-011").state().scheduler("sda")).isEqualTo(original);
 
         // Someone else changes the host before the retry: the retry must capture what it finds now.
-        fleet.host("lab-011").faults().clear();
-        fleet.host("lab-011").state().setScheduler("sda", "kyber");
+        lab.fleet().host("lab-011").faults().clear();
+        lab.fleet().host("lab-011").state().setScheduler("sda", "kyber");
         given().post("/api/rollouts/" + id + "/retry-failed").then().statusCode(200);
         assertThat(LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "SUCCEEDED", "FAILED", "HALTED")
                 .getString("state")).isEqualTo("SUCCEEDED");
-        assertThat(fleet.host("lab-011").state().scheduler("sda")).isEqualTo("bfq");
+        assertThat(lab.fleet().host("lab-011").state().scheduler("sda")).isEqualTo("bfq");
 
         JsonPath points = given().get("/api/hosts/lab-011/rollback-points").then().statusCode(200).extract().jsonPath();
         assertThat(points.getString("find { it.rollout == " + id + " }.points[0].state")).isEqualTo("CAPTURED");
@@ -125,7 +108,7 @@ class RetryFailedTest {
                 .post("/api/hosts/lab-011/rollback").then().statusCode(201).extract().jsonPath().getLong("id");
         assertThat(LabFleetFixture.awaitState(rollback, Duration.ofSeconds(30), "SUCCEEDED", "FAILED", "HALTED")
                 .getString("state")).isEqualTo("SUCCEEDED");
-        assertThat(fleet.host("lab-011").state().scheduler("sda")).isEqualTo("kyber");
+        assertThat(lab.fleet().host("lab-011").state().scheduler("sda")).isEqualTo("kyber");
     }
 
     @Test

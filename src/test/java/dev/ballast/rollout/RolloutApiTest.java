@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -19,7 +19,7 @@ import io.restassured.http.ContentType;
  * The rollout API's answers to bad requests and to controls that do not fit the rollout's state. Workers
  * are off, so a rollout stays exactly where the test puts it.
  */
-@QuarkusTest
+@ApplicationTest
 @TestProfile(RolloutApiTest.NoWorkers.class)
 class RolloutApiTest {
 

@@ -7,46 +7,36 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.lab.LabFleet;
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.lab.QuarkusLab;
+import dev.ballast.queue.TaskQueue;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 
 /**
  * 100 lab hosts, canary 1 then 10%, 50%, 100%, three hosts whose scheduler writes do not stick: those are
  * rolled back to exactly their previous state, the thresholds halt or let the rollout go on as the plan
  * says, and an approval gate holds after the canary until approved.
  */
-@QuarkusTest
+@ApplicationTest
 class StagedRolloutTest {
 
     static final List<String> FAILING = List.of("lab-003", "lab-022", "lab-077");
-    static LabFleet fleet;
+
+    @RegisterExtension
+    static final QuarkusLab<LabFleet> lab = QuarkusLab.imported(100);
+
+    @Inject
+    TaskQueue queue;
 
     @BeforeEach
-    void fleet() {
-        if (fleet == null) {
-            fleet = LabFleetFixture.startAndImport(100);
-        }
-        fleet.hosts().forEach(h -> h.faults().clear());
-        FAILING.forEach(name -> fleet.host(name).faults().undoRuntimeWrites = true);
-    }
-
-    @AfterEach
-    void noSurprises() {
-        assertThat(fleet.surprises()).isEmpty();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-            fleet = null;
-        }
+    void threeHostsWhoseSchedulerWritesDoNotStick() {
+        FAILING.forEach(name -> lab.fleet().host(name).faults().undoRuntimeWrites = true);
     }
 
     static String plan(String name, String device, String maxWaveFailures, String approval) {
@@ -77,9 +67,13 @@ class StagedRolloutTest {
         JsonPath held = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "AWAITING_APPROVAL");
         assertThat(held.getList("waves.hosts", Integer.class)).containsExactly(1, 9, 40, 50);
         assertThat(held.getString("waves[0].state")).isEqualTo("SUCCEEDED");
-        Thread.sleep(700);
+        // Nothing runs before approval, by construction: a rollout awaiting approval is not open for
+        // claiming, and its next wave has not opened, every task of it queued and never attempted.
+        assertThat(queue.openRollouts()).extracting(TaskQueue.OpenRollout::id).doesNotContain(id);
+        assertThat(held.getString("waves[1].state")).isEqualTo("PENDING");
         assertThat(LabFleetFixture.rollout(id).getInt("waves[1].counts.QUEUED")).as("nothing runs before approval").isEqualTo(9);
-        assertThat(fleet.host("lab-002").state().scheduler("nvme0n1")).isEqualTo("mq-deadline");
+        assertThat(attemptsOfWave(id, 1)).hasSize(9).containsOnly(0);
+        assertThat(lab.fleet().host("lab-002").state().scheduler("nvme0n1")).isEqualTo("mq-deadline");
 
         given().post("/api/rollouts/" + id + "/approve").then().statusCode(200);
         JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(60), "FAILED", "SUCCEEDED", "HALTED");
@@ -88,13 +82,13 @@ class StagedRolloutTest {
         assertThat(done.getString("reason")).contains("3 hosts failed, within the thresholds");
         assertThat(done.getMap("totals")).containsEntry("ROLLED_BACK", 3).containsEntry("SUCCEEDED", 97);
         for (String name : FAILING) {
-            assertThat(fleet.host(name).state().scheduler("nvme0n1")).as(name).isEqualTo("mq-deadline");
-            assertThat(fleet.host(name).state().file("/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules")).isNull();
+            assertThat(lab.fleet().host(name).state().scheduler("nvme0n1")).as(name).isEqualTo("mq-deadline");
+            assertThat(lab.fleet().host(name).state().file("/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules")).isNull();
             JsonPath host = given().get("/api/rollouts/" + id + "/hosts/" + name).then().statusCode(200).extract().jsonPath();
             assertThat(host.getString("task.state")).isEqualTo("ROLLED_BACK");
             assertThat(host.getList("history.outcome")).containsExactly("PASSED", "VERIFY_FAILED", "ROLLED_BACK");
         }
-        assertThat(fleet.host("lab-050").state().scheduler("nvme0n1")).isEqualTo("none");
+        assertThat(lab.fleet().host("lab-050").state().scheduler("nvme0n1")).isEqualTo("none");
         JsonPath points = given().get("/api/hosts/lab-051/rollback-points").then().statusCode(200).extract().jsonPath();
         assertThat(points.getString("find { it.rollout == " + id + " }.points[0].step")).isEqualTo("io-scheduler");
         assertThat(points.getString("find { it.rollout == " + id + " }.points[0].state")).isEqualTo("CAPTURED");
@@ -115,11 +109,11 @@ class StagedRolloutTest {
         assertThat(halted.getString("state")).isEqualTo("HALTED");
         assertThat(halted.getString("reason")).contains("wave 1: 1 of 9 hosts failed");
         assertThat(halted.getInt("waves[2].counts.QUEUED")).as("the next wave never started").isEqualTo(40);
-        assertThat(fleet.host("lab-022").state().scheduler("sda")).isEqualTo("mq-deadline");
+        assertThat(lab.fleet().host("lab-022").state().scheduler("sda")).isEqualTo("mq-deadline");
 
-        fleet.host("lab-003").faults().clear();
-        fleet.host("lab-022").faults().clear();
-        fleet.host("lab-077").faults().clear();
+        lab.fleet().host("lab-003").faults().clear();
+        lab.fleet().host("lab-022").faults().clear();
+        lab.fleet().host("lab-077").faults().clear();
         given().post("/api/rollouts/" + id + "/retry-failed").then().statusCode(200);
         JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "HALTED");
         assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
@@ -127,12 +121,12 @@ class StagedRolloutTest {
         assertThat(retried.getInt("task.attempt")).isEqualTo(2);
         assertThat(given().get("/api/rollouts/" + id + "/hosts/lab-002").then().extract().jsonPath().getInt("task.attempt"))
                 .as("hosts that succeeded are not run again").isEqualTo(1);
-        assertThat(fleet.host("lab-003").state().scheduler("sda")).isEqualTo("none");
+        assertThat(lab.fleet().host("lab-003").state().scheduler("sda")).isEqualTo("none");
     }
 
     @Test
     void aHostOverThePlansTimeoutFailsWithTimeoutAndHaltsTheCanary() throws Exception {
-        fleet.host("lab-001").faults().hangOn = "sysctl";
+        lab.fleet().host("lab-001").faults().hangOn = "sysctl";
         LabFleetFixture.savePlan("""
                 name: slow-host
                 steps:
@@ -151,7 +145,7 @@ class StagedRolloutTest {
 
     @Test
     void aPauseHoldsTheNextWaveUntilItsTimeHasCome() throws Exception {
-        fleet.hosts().forEach(h -> h.faults().clear());
+        lab.fleet().hosts().forEach(h -> h.faults().clear());
         LabFleetFixture.savePlan("""
                 name: paused
                 steps:
@@ -164,13 +158,12 @@ class StagedRolloutTest {
                 """);
         long id = LabFleetFixture.startRollout("paused", "rack in (r3,r4)", "apply");
         long waited = System.nanoTime();
-        while (!"SUCCEEDED".equals(LabFleetFixture.rollout(id).getString("waves[0].state"))) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(1500);
-        JsonPath pausing = LabFleetFixture.rollout(id);
+        JsonPath pausing = LabFleetFixture.awaitRollout(id, "wave 0 done and wave 1 opened", Duration.ofSeconds(30),
+                r -> "SUCCEEDED".equals(r.getString("waves[0].state")) && "RUNNING".equals(r.getString("waves[1].state")));
         assertThat(pausing.getString("waves[1].state")).isEqualTo("RUNNING");
         assertThat(pausing.getString("waves[1].notBefore")).isNotNull();
+        // Held by construction until its time: a wave whose time has not come is not open for claiming.
+        assertThat(queue.openRollouts()).extracting(TaskQueue.OpenRollout::id).doesNotContain(id);
         assertThat(pausing.getInt("waves[1].counts.QUEUED")).as("held by the pause").isEqualTo(19);
         assertThat(LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "SUCCEEDED").getString("state")).isEqualTo("SUCCEEDED");
         assertThat(Duration.ofNanos(System.nanoTime() - waited)).isGreaterThan(Duration.ofSeconds(4));
@@ -194,7 +187,7 @@ class StagedRolloutTest {
 
     @Test
     void theFioHealthGateRollsBackAHostWhoseIopsDropped() throws Exception {
-        fleet.hosts().forEach(h -> h.faults().clear());
+        lab.fleet().hosts().forEach(h -> h.faults().clear());
         LabFleetFixture.savePlan(gatedPlan("gated-bfq", "bfq"));
         long id = LabFleetFixture.startRollout("gated-bfq", "rack=r5", "apply");
         JsonPath halted = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "HALTED", "SUCCEEDED", "FAILED");
@@ -203,7 +196,7 @@ class StagedRolloutTest {
         assertThat(canary.getString("task.state")).isEqualTo("ROLLED_BACK");
         assertThat(canary.getString("task.errorKind")).isEqualTo("HEALTH_GATE");
         assertThat(canary.getList("history.name")).contains("health:fio-baseline");
-        assertThat(fleet.host("lab-041").state().scheduler("nvme1n1")).isEqualTo("none");
+        assertThat(lab.fleet().host("lab-041").state().scheduler("nvme1n1")).isEqualTo("none");
 
         LabFleetFixture.savePlan(gatedPlan("gated-deadline", "mq-deadline"));
         long healthy = LabFleetFixture.startRollout("gated-deadline", "rack=r6", "apply");
@@ -217,8 +210,14 @@ class StagedRolloutTest {
         long id = LabFleetFixture.startRollout("sched-check", "env=lab,rack in (r1,r2)", "check");
         JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "HALTED");
         assertThat(done.getMap("totals")).isEqualTo(Map.of("DRIFTED", 20));
-        assertThat(fleet.host("lab-001").state().scheduler("nvme1n1")).isEqualTo("none");
+        assertThat(lab.fleet().host("lab-001").state().scheduler("nvme1n1")).isEqualTo("none");
         JsonPath host = given().get("/api/rollouts/" + id + "/hosts/lab-001").then().extract().jsonPath();
         assertThat(host.getList("history.drift[0].desired")).contains("kyber");
+    }
+
+    /** The attempts of every task of one wave: 0 for a task never started. */
+    private static List<Integer> attemptsOfWave(long id, int wave) {
+        return given().get("/api/rollouts/" + id + "/hosts?size=500").then().statusCode(200).extract().jsonPath()
+                .getList("items.findAll { it.wave == " + wave + " }.attempt", Integer.class);
     }
 }

@@ -10,12 +10,12 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.jdbc.Jdbc;
 import dev.ballast.problem.IllegalMove;
 import dev.ballast.queue.TaskQueue;
 import dev.ballast.queue.TaskState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
 /**
@@ -24,7 +24,7 @@ import jakarta.inject.Inject;
  * asked of a row in another state raises too. Each pair runs in a transaction that is rolled back, on
  * rows that stay CANCELLED for everyone else (the coordinator and the workers look at running rollouts).
  */
-@QuarkusTest
+@ApplicationTest
 class StateMachinesTest {
 
     @Inject

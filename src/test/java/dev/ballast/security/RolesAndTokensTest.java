@@ -14,8 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.AdminTokenForTests;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /**
@@ -23,7 +23,7 @@ import io.restassured.response.Response;
  * database behind them. The list of changing endpoints comes from the OpenAPI document, so an endpoint
  * added later without a role fails here.
  */
-@QuarkusTest
+@ApplicationTest
 class RolesAndTokensTest {
 
     static final String ADMIN = "Bearer " + AdminTokenForTests.token();

@@ -10,9 +10,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -25,35 +24,29 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import dev.ballast.ApplicationTest;
 import dev.ballast.lab.HostState;
 import dev.ballast.lab.LabFleet;
+import dev.ballast.lab.QuarkusLab;
 import dev.ballast.rollout.LabFleetFixture;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The operator's path through the UI in a real browser (Debian's chromium, driven by Selenium): log in,
  * start a rollout on lab hosts, watch its progress reach 100% without a reload, open the host that
  * failed halfway, press Roll back and see it restored. Screenshots go to target/screenshots.
  */
-@QuarkusTest
+@ApplicationTest
 class OperatorUiTest {
 
     static final String USER = "ui-operator";
     static final String PASSWORD = "a long enough password";
     static final Path SHOTS = Path.of("target", "screenshots");
-    static LabFleet fleet;
     static WebDriver browser;
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @BeforeEach
-    void labUserAndBrowser() throws Exception {
-        if (fleet != null) {
-            return;
-        }
-        fleet = LabFleetFixture.startAndImport(8);
+    /** Once per class: the operator, the plan and the browser. */
+    @RegisterExtension
+    static final QuarkusLab<LabFleet> lab = QuarkusLab.imported(8).onceStarted(fleet -> {
         LabFleetFixture.savePlan("""
                 name: ui-scheduler
                 steps:
@@ -69,20 +62,15 @@ class OperatorUiTest {
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
                 .build(), options);
-    }
+    });
 
-    @AfterEach
-    void noSurprises() {
-        assertThat(fleet.surprises()).isEmpty();
-    }
+    @TestHTTPResource("/")
+    URL base;
 
     @AfterAll
-    static void stop() {
+    static void closeTheBrowser() {
         if (browser != null) {
             browser.quit();
-        }
-        if (fleet != null) {
-            fleet.close();
         }
     }
 
@@ -90,7 +78,7 @@ class OperatorUiTest {
     void logInRollOutWatchItLiveAndRollBackTheHostThatFailed() throws Exception {
         // lab-006 loses its connection at the udev reload: the scheduler and the rule are changed, and no
         // rollback can run over a dead connection, so the host ends FAILED with its rollback point kept.
-        fleet.host("lab-006").faults().dropOn = "udevadm";
+        lab.fleet().host("lab-006").faults().dropOn = "udevadm";
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
 
         browser.get(base + "hosts/lab-001");
@@ -119,11 +107,11 @@ class OperatorUiTest {
         wait.until(d -> browser.findElements(By.cssSelector("#hosts tr.host")).size() == 1);
         browser.findElement(By.linkText("lab-006")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Host lab-006"));
-        HostState host = fleet.host("lab-006").state();
+        HostState host = lab.fleet().host("lab-006").state();
         assertThat(host.scheduler("nvme0n1")).as("left changed by the dropped connection").isEqualTo("none");
         shot("3-failed-host");
 
-        fleet.host("lab-006").faults().clear();
+        lab.fleet().host("lab-006").faults().clear();
         browser.findElement(By.cssSelector("button.rollback")).click();
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rollback-message"), "Restored"));

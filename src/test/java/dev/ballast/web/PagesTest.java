@@ -8,10 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.ApplicationTest;
 
 /** Every page renders for a logged-in user, with data in it, and sends anyone else to the login page. */
-@QuarkusTest
+@ApplicationTest
 class PagesTest {
 
     static String session;
