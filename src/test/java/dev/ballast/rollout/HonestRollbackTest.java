@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.ApplicationTest;
+import dev.ballast.Poll;
 import dev.ballast.lab.HostState;
 import dev.ballast.lab.LabFleet;
-import io.quarkus.test.junit.QuarkusTest;
+import dev.ballast.lab.QuarkusLab;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -22,30 +22,13 @@ import io.restassured.path.json.JsonPath;
  * step before it from being rolled back; a connection that breaks after a change is made again to roll
  * the change back, and where it cannot be, the task says which changes wait in their rollback points.
  */
-@QuarkusTest
+@ApplicationTest
 class HonestRollbackTest {
 
     static final String RULE = "/etc/udev/rules.d/99-ballast-scheduler-sda.rules";
-    static LabFleet fleet;
 
-    @BeforeEach
-    void fleet() {
-        if (fleet == null) {
-            fleet = LabFleetFixture.startAndImport(12);
-        }
-        fleet.hosts().forEach(h -> h.faults().clear());
-    }
-
-    @AfterEach
-    void noSurprises() {
-        fleet.hosts().forEach(h -> h.faults().clear());
-        assertThat(fleet.surprises()).isEmpty();
-    }
-
-    @AfterAll
-    static void stop() {
-        fleet.close();
-    }
+    @RegisterExtension
+    static final QuarkusLab<LabFleet> lab = QuarkusLab.imported(12);
 
     @Test
     void aStackedDeviceIsRefusedBeforeAnythingIsWrittenAndTheStepsBeforeItAreRolledBack() throws Exception {
@@ -58,7 +41,7 @@ class HonestRollbackTest {
                     params: {device: nvme2n1, scheduler: none}
                 waves: {canary: 1, sizes: [100%], onThreshold: continue}
                 """);
-        HostState state = fleet.host("lab-004").state();
+        HostState state = lab.fleet().host("lab-004").state();
         long pagesBefore = state.hugepages2m();
         long id = LabFleetFixture.startRollout("stacked-devices", "rack=r1", "apply");
         JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "FAILED", "SUCCEEDED", "HALTED");
@@ -85,10 +68,10 @@ class HonestRollbackTest {
     @Test
     void aWebRollbackGoesOnPastAStepItCannotRestoreAndSaysWhatIsNotBack() throws Exception {
         long id = applyHugepagesAndScheduler("web-rollback-total", "lab-005");
-        HostState state = fleet.host("lab-005").state();
+        HostState state = lab.fleet().host("lab-005").state();
         assertThat(state.hugepages2m()).isEqualTo(80);
 
-        fleet.host("lab-005").faults().failOn = "udevadm";
+        lab.fleet().host("lab-005").faults().failOn = "udevadm";
         long rollback = given().contentType("application/json").body(Map.of("rollout", id))
                 .post("/api/hosts/lab-005/rollback").then().statusCode(201).extract().jsonPath().getLong("id");
         LabFleetFixture.awaitState(rollback, Duration.ofSeconds(30), "FAILED", "SUCCEEDED", "HALTED");
@@ -100,7 +83,7 @@ class HonestRollbackTest {
         assertThat(task.getList("history.outcome")).containsExactly("ROLLBACK_FAILED", "ROLLED_BACK");
         assertThat(state.hugepages2m()).as("the step before the failed one is restored").isZero();
 
-        fleet.host("lab-005").faults().clear();
+        lab.fleet().host("lab-005").faults().clear();
         long again = given().contentType("application/json").body(Map.of("rollout", id))
                 .post("/api/hosts/lab-005/rollback").then().statusCode(201).extract().jsonPath().getLong("id");
         assertThat(LabFleetFixture.awaitState(again, Duration.ofSeconds(30), "FAILED", "SUCCEEDED", "HALTED")
@@ -112,14 +95,14 @@ class HonestRollbackTest {
 
     @Test
     void aConnectionThatBreaksAfterAChangeIsMadeAgainToRollTheChangeBack() throws Exception {
-        fleet.host("lab-006").faults().dropOnceOn = "udevadm";
+        lab.fleet().host("lab-006").faults().dropOnceOn = "udevadm";
         long id = applyHugepagesAndScheduler("reconnect-rollback", "lab-006");
         JsonPath task = task(id, "lab-006");
         assertThat(task.getString("task.state")).isEqualTo("ROLLED_BACK");
         assertThat(task.getString("task.errorKind")).isEqualTo("CONNECTION_LOST");
         assertThat(task.getString("task.error")).startsWith("io-scheduler: ").endsWith("(after reconnecting)");
         assertThat(task.getList("history.outcome")).containsExactly("APPLIED", "FAILED", "ROLLED_BACK", "ROLLED_BACK");
-        HostState state = fleet.host("lab-006").state();
+        HostState state = lab.fleet().host("lab-006").state();
         assertThat(state.hugepages2m()).isZero();
         assertThat(state.scheduler("sda")).isEqualTo("mq-deadline");
         assertThat(state.file(RULE)).isNull();
@@ -127,14 +110,14 @@ class HonestRollbackTest {
 
     @Test
     void aHostThatCannotBeReachedAgainSaysWhichChangesWaitAndIsRolledBackFromTheWebLater() throws Exception {
-        HostState state = fleet.host("lab-011").state();
-        fleet.host("lab-011").faults().dropOnceOn = "udevadm";
-        fleet.host("lab-011").faults().commandLatency = Duration.ofMillis(200);
+        HostState state = lab.fleet().host("lab-011").state();
+        lab.fleet().host("lab-011").faults().dropOnceOn = "udevadm";
+        lab.fleet().host("lab-011").faults().commandLatency = Duration.ofMillis(200);
         LabFleetFixture.savePlan(hugepagesAndScheduler("unreachable-after-change"));
         long id = LabFleetFixture.startRollout("unreachable-after-change", "rack=r2", "apply");
         // Logged in and changing the host: from now on the host refuses Ballast's key, as after a rebuild.
-        awaitCondition(() -> state.hugepages2m() == 80, "lab-011 has its huge pages");
-        fleet.host("lab-011").faults().refuseLogin = true;
+        Poll.until("lab-011 has its huge pages", Duration.ofSeconds(20), () -> state.hugepages2m() == 80);
+        lab.fleet().host("lab-011").faults().refuseLogin = true;
         LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "FAILED", "SUCCEEDED", "HALTED");
 
         JsonPath task = task(id, "lab-011");
@@ -144,7 +127,7 @@ class HonestRollbackTest {
                 + "rollback points");
         assertThat(state.hugepages2m()).isEqualTo(80);
 
-        fleet.host("lab-011").faults().clear();
+        lab.fleet().host("lab-011").faults().clear();
         long rollback = given().contentType("application/json").body(Map.of("rollout", id))
                 .post("/api/hosts/lab-011/rollback").then().statusCode(201).extract().jsonPath().getLong("id");
         assertThat(LabFleetFixture.awaitState(rollback, Duration.ofSeconds(30), "FAILED", "SUCCEEDED", "HALTED")
@@ -176,15 +159,5 @@ class HonestRollbackTest {
 
     private static JsonPath task(long id, String host) {
         return given().get("/api/rollouts/" + id + "/hosts/" + host).then().statusCode(200).extract().jsonPath();
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

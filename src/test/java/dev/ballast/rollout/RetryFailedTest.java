@@ -125,13 +125,13 @@ class RetryFailedTest {
                   onThreshold: continue
                 """);
         // Hosts that already run mq-deadline change nothing; the two whose writes do not stick fail.
-        fleet.hosts().forEach(h -> h.state().setScheduler("sda", "kyber"));
-        fleet.host("lab-003").faults().undoRuntimeWrites = true;
-        fleet.host("lab-007").faults().undoRuntimeWrites = true;
+        lab.fleet().hosts().forEach(h -> h.state().setScheduler("sda", "kyber"));
+        lab.fleet().host("lab-003").faults().undoRuntimeWrites = true;
+        lab.fleet().host("lab-007").faults().undoRuntimeWrites = true;
         long id = LabFleetFixture.startRollout("retry-continue", "rack=r1", "apply");
         JsonPath done = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "FAILED", "SUCCEEDED", "HALTED");
-        fleet.host("lab-003").faults().clear();
-        fleet.host("lab-007").faults().clear();
+        lab.fleet().host("lab-003").faults().clear();
+        lab.fleet().host("lab-007").faults().clear();
         assertThat(done.getString("state")).isEqualTo("FAILED");
         assertThat(done.getString("reason")).isEqualTo("2 hosts failed, more than the thresholds allow; the plan goes on past "
                 + "them (onThreshold: continue)");
