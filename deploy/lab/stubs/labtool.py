@@ -31,6 +31,7 @@ from xml.parsers import expat
 
 STATE = '/usr/local/lib/ballast-lab'
 MEM_TOTAL_KIB = 256 * 1024 * 1024
+HOST_USE_KIB = 8 * 1024 * 1024  # the host's own processes, page cache and kernel (Hugepages.HOST_USE_KIB)
 GIB = 1 << 30
 EXTENT = 4 << 20
 LVM_FAILED = 5
@@ -159,24 +160,52 @@ def hugepages():
 
 
 def reserve_hugepages(kib, wanted):
-    """Like the kernel, a request beyond what memory allows is granted only in part, silently: here at most
-    three quarters of memory less what the other page size holds (Hugepages.reserve)."""
+    """Like a kernel that has run a while (Hugepages.reserve): memory is fragmented, so 2M pages are granted
+    only as far as contiguous blocks are found (four fifths of what is available), silently; 1G pages cannot
+    be found at all once the host is up; pages that running guests hold are never given back."""
     pages = hugepages()
-    others = sum(size * count for size, count in pages.items() if size != kib)
-    pages[kib] = max(0, min(wanted, (MEM_TOTAL_KIB * 3 // 4 - others) // kib))
+    current = pages[kib]
+    in_use = guest_memory()[1] // 2048 if kib == 2048 else 0
+    if wanted <= current:
+        pages[kib] = max(wanted, in_use)
+    elif kib == 2048:
+        contiguous = max(0, available_kib(pages)) * 4 // 5 // kib
+        pages[kib] = current + min(wanted - current, contiguous)
     rewrite_in_place(hugepage_knob(kib), f'{pages[kib]}\n')
     rewrite_in_place('/proc/meminfo', meminfo(pages))
 
 
+def guest_memory():
+    """What the running guests hold, from their live XML (Libvirt.guestMemory): plain RAM, and huge pages of
+    the default size for those whose memory is backed by them; in KiB."""
+    regular = huge = 0
+    for domain in load('libvirt')['domains']:
+        if running(domain['uuid']):
+            root = parse_xml(read_file(domain_file(domain['uuid'], live=True)))
+            kib = int(root.child_text('memory').strip())
+            backing = root.child('memoryBacking')
+            if backing is not None and backing.child('hugepages') is not None:
+                huge += kib
+            else:
+                regular += kib
+    return regular, huge
+
+
+def available_kib(pages):
+    """Memory the host could still give: all of it less the huge pages, the host's own 8 GiB, and the guests."""
+    return MEM_TOTAL_KIB - sum(size * count for size, count in pages.items()) - HOST_USE_KIB - guest_memory()[0]
+
+
 def meminfo(pages):
-    """/proc/meminfo of a 256 GiB hypervisor as Linux 6.1 prints it; HugePages_* and Hugetlb tell the truth
-    about the pools, the rest is a plausible steady state with what huge pages take out of MemFree."""
+    """/proc/meminfo of a 256 GiB hypervisor as Linux 6.1 prints it; MemAvailable, HugePages_* and Hugetlb
+    tell the truth about what huge pages and running guests hold, the rest is a plausible steady state."""
     hugetlb = sum(size * count for size, count in pages.items())
-    free = MEM_TOTAL_KIB - hugetlb - 11_534_336
+    available = max(0, available_kib(pages))
+    free = max(0, available - 6_291_456)
 
     def kb(name, value):
         return f'{name + ":":<16}{value:>8} kB\n'
-    before = [('MemTotal', MEM_TOTAL_KIB), ('MemFree', free), ('MemAvailable', free + 6_291_456),
+    before = [('MemTotal', MEM_TOTAL_KIB), ('MemFree', free), ('MemAvailable', available),
               ('Buffers', 412_304), ('Cached', 6_183_472), ('SwapCached', 0), ('Active', 4_718_592),
               ('Inactive', 3_145_728), ('Active(anon)', 2_097_152), ('Inactive(anon)', 524_288),
               ('Active(file)', 2_621_440), ('Inactive(file)', 2_621_440), ('Unevictable', 12_852),
@@ -189,8 +218,9 @@ def meminfo(pages):
               ('VmallocChunk', 0), ('Percpu', 98_304), ('HardwareCorrupted', 0), ('AnonHugePages', 1_048_576),
               ('ShmemHugePages', 0), ('ShmemPmdMapped', 0), ('FileHugePages', 0), ('FilePmdMapped', 0)]
     total = pages[2048]
+    free_pages = max(0, total - guest_memory()[1] // 2048)
     return (''.join(kb(name, value) for name, value in before)
-            + f'HugePages_Total:   {total:5}\nHugePages_Free:    {total:5}\n'
+            + f'HugePages_Total:   {total:5}\nHugePages_Free:    {free_pages:5}\n'
             + f'HugePages_Rsvd:    {0:5}\nHugePages_Surp:    {0:5}\n'
             + kb('Hugepagesize', 2048) + kb('Hugetlb', hugetlb)
             + kb('DirectMap4k', 1_048_576) + kb('DirectMap2M', 66_060_288) + kb('DirectMap1G', 201_326_592))
@@ -898,8 +928,8 @@ def init(index):
                 'sda': [71_903.4, 1_777_664, 3_063_808]}}
     save('hardware', hardware)
     init_sysfs(index, hardware)
-    rewrite_in_place('/proc/meminfo', meminfo(hugepages()))
     init_domains(index)
+    rewrite_in_place('/proc/meminfo', meminfo(hugepages()))
     lvm = init_lvm(index)
     init_selinux(index)
     init_etc()

@@ -2,12 +2,18 @@ package dev.ballast.catalog;
 
 import java.util.List;
 
+import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+
+import dev.ballast.remote.RemoteFailure;
+import dev.ballast.remote.RemoteShell;
 
 /**
  * Backs a domain's memory with huge pages ({@code <memoryBacking><hugepages/></memoryBacking>}), using
  * the host's default huge page size. The host must hold enough free pages for the guest's memory when
- * the domain next starts, or the start fails: reserve them first with the hugepages step.
+ * the domain next starts, or QEMU fails with "Cannot allocate memory": the step refuses, before any
+ * domain changes, unless the free huge pages cover the memory of every guest it switches (reserve them
+ * first with the hugepages step).
  */
 final class DomainHugepagesStep extends DomainXmlStep<DomainHugepagesStep.Params> {
 
@@ -33,6 +39,24 @@ final class DomainHugepagesStep extends DomainXmlStep<DomainHugepagesStep.Params
     @Override
     protected Params parse(Parameters params) {
         return new Params(params.required("domain", DomainRef::new));
+    }
+
+    @Override
+    protected void guardHost(RemoteShell shell, List<Document> changing) throws RemoteFailure, StepRefusal {
+        if (changing.isEmpty()) {
+            return;
+        }
+        Meminfo memory = Meminfo.read(shell);
+        long needed = 0;
+        for (Document domain : changing) {
+            needed += (DomainXml.memoryKib(domain) + memory.hugePageKib() - 1) / memory.hugePageKib();
+        }
+        if (needed > memory.hugePagesFree()) {
+            throw new StepRefusal(StepRefusal.Kind.UNSAFE, "the " + changing.size() + " guests it would switch to huge pages need "
+                    + needed + " pages of " + memory.hugePageKib() + " kB, and " + memory.hugePagesFree() + " are free: "
+                    + (needed - memory.hugePagesFree()) + " pages short, so they would not start again; reserve them first "
+                    + "with the hugepages step");
+        }
     }
 
     @Override

@@ -106,6 +106,27 @@ final class DomainXml {
         return name == null ? "?" : name.getTextContent().strip();
     }
 
+    /** The domain's memory ({@code <memory unit=...>}) in KiB; libvirt's default unit is KiB. */
+    static long memoryKib(Document document) {
+        Element memory = child(document.getDocumentElement(), "memory");
+        if (memory == null) {
+            return 0;
+        }
+        long value = Long.parseLong(memory.getTextContent().strip());
+        String unit = memory.getAttribute("unit");
+        return switch (unit.isEmpty() ? "KiB" : unit) {
+            case "b", "bytes" -> value / 1024;
+            case "KB" -> value * 1000 / 1024;
+            case "k", "KiB" -> value;
+            case "MB" -> value * 1_000_000 / 1024;
+            case "M", "MiB" -> value << 10;
+            case "GB" -> value * 1_000_000_000 / 1024;
+            case "G", "GiB" -> value << 20;
+            case "T", "TiB" -> value << 30;
+            default -> throw new IllegalArgumentException("domain memory in an unknown unit: " + unit);
+        };
+    }
+
     /** The manager (nova, oVirt) whose metadata the domain carries, or null when none does. */
     static String manager(Document document) {
         Element metadata = child(document.getDocumentElement(), "metadata");

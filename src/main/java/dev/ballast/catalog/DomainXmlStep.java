@@ -44,6 +44,10 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
     protected void guard(Element domain, String label) throws StepRefusal {
     }
 
+    /** A refusal of the step's own, judged on the host and every domain the step would change, before any is. */
+    protected void guardHost(RemoteShell shell, List<Document> changing) throws RemoteFailure, StepRefusal {
+    }
+
     @Override
     public final Effect effect() {
         return Effect.NEXT_DOMAIN_COLD_START;
@@ -92,6 +96,7 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
      */
     @Override
     public void apply(RemoteShell shell, P p, StepState before) throws RemoteFailure, StepRefusal {
+        List<Document> changing = new ArrayList<>();
         for (Map.Entry<String, String> fact : domainFacts(before)) {
             DomainRef.Uuid uuid = uuidOf(fact.getKey());
             String now = Domains.inactiveXml(shell, uuid);
@@ -101,8 +106,12 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
             }
             Document document = checked(uuid, now);
             if (!edit(document.getDocumentElement(), p).isEmpty()) {
-                Domains.define(shell, DomainXml.serialize(document));
+                changing.add(document);
             }
+        }
+        guardHost(shell, changing);
+        for (Document document : changing) {
+            Domains.define(shell, DomainXml.serialize(document));
         }
     }
 

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.ballast.remote.Command;
 import dev.ballast.remote.RemoteFailure;
@@ -13,14 +11,15 @@ import dev.ballast.remote.RemoteShell;
 
 /**
  * Reserves huge pages. 2 MiB pages go through {@code sysctl vm.nr_hugepages} and a sysctl.d file of
- * Ballast's own; 1 GiB pages, which sysctl cannot address, through their sysfs knob and a tmpfiles.d
- * line that sets it again at boot. The kernel may grant fewer pages than asked when memory is
- * fragmented and says nothing: verify reads the real count and reports the shortfall.
+ * Ballast's own; the kernel may grant fewer than asked when memory is fragmented and says nothing, so
+ * verify reads the real count and a shortfall fails the host (which is rolled back). 1 GiB pages are
+ * persisted for boot only, in a tmpfiles.d line: a host that has run a while almost never holds 1 GiB
+ * of contiguous free memory, so they are reported applied and taking effect at the next boot, never
+ * claimed in effect before. Either size is refused, before anything changes, when the pages asked would
+ * leave less MemAvailable than the reserve (a parameter; by default the larger of 10% of RAM and 2 GiB):
+ * a starved host OOM-kills its guests.
  */
 final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
-
-    private static final Pattern MEMINFO_TOTAL = Pattern.compile("(?m)^HugePages_Total:\\s+(\\d+)");
-    private static final Pattern MEMINFO_SIZE = Pattern.compile("(?m)^Hugepagesize:\\s+(\\d+) kB");
 
     enum PageSize {
         SIZE_2M("2M", 2048), SIZE_1G("1G", 1048576);
@@ -47,7 +46,8 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
         }
     }
 
-    record Params(Count count, PageSize size) {
+    /** The reserve is null when not given: then it is worked out from the host's RAM. */
+    record Params(Count count, PageSize size, Size reserve) {
         RemotePath persistFile() {
             return size == PageSize.SIZE_2M ? RemotePath.of("/etc/sysctl.d/80-ballast-hugepages.conf")
                     : RemotePath.of("/etc/tmpfiles.d/ballast-hugepages-1G.conf");
@@ -74,12 +74,19 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(ParameterSpec.required("count", "integer", "pages to reserve, 0 to 1000000", "[0-9]{1,7}"),
-                ParameterSpec.choice("size", "page size", "2M", List.of("2M", "1G")));
+                ParameterSpec.choice("size", "page size", "2M", List.of("2M", "1G")),
+                ParameterSpec.optional("reserve", "size", "MemAvailable the pages must leave free, such as 32G (default: "
+                        + "the larger of 10% of RAM and 2G)", null, "[1-9][0-9]{0,6}[MGT]"));
     }
 
     @Override
     public Effect effect() {
         return Effect.IMMEDIATE;
+    }
+
+    @Override
+    public Effect effect(Params p) {
+        return p.size() == PageSize.SIZE_1G ? Effect.NEXT_HOST_REBOOT : Effect.IMMEDIATE;
     }
 
     @Override
@@ -90,7 +97,7 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
     @Override
     protected Params parse(Parameters params) {
         return new Params(params.required("count", text -> Count.parse(text, 0, 1_000_000)),
-                params.optional("size", "2M", PageSize::parse));
+                params.optional("size", "2M", PageSize::parse), params.optional("reserve", null, t -> t == null ? null : new Size(t)));
     }
 
     @Override
@@ -106,10 +113,11 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
                 .build();
     }
 
+    /** For 1G pages only the boot configuration is compared: the pages themselves come with the next boot. */
     @Override
     public List<Drift> drift(StepState current, Params p) {
         List<Drift> drift = new ArrayList<>();
-        if (!p.count().arg().equals(current.get("pages"))) {
+        if (p.size() == PageSize.SIZE_2M && !p.count().arg().equals(current.get("pages"))) {
             drift.add(new Drift("pages", p.count().arg(), current.get("pages")));
         }
         if (!Objects.equals(p.persistText(), current.facts().get("persist"))) {
@@ -120,51 +128,61 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
 
     @Override
     public void apply(RemoteShell shell, Params p, StepState before) throws RemoteFailure, StepRefusal {
-        if (p.size() == PageSize.SIZE_2M) {
-            long defaultKib = meminfo(shell, MEMINFO_SIZE);
-            if (defaultKib != PageSize.SIZE_2M.kib) {
-                throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the default huge page size is " + defaultKib
-                        + " kB, so vm.nr_hugepages does not count 2M pages; use size 1G or change the default");
-            }
+        Meminfo memory = Meminfo.read(shell);
+        if (p.size() == PageSize.SIZE_2M && memory.hugePageKib() != PageSize.SIZE_2M.kib) {
+            throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the default huge page size is " + memory.hugePageKib()
+                    + " kB, so vm.nr_hugepages does not count 2M pages; use size 1G or change the default");
         }
-        setPages(shell, p.size(), p.count().arg());
+        checkHeadroom(p, Long.parseLong(before.get("pages")), memory);
+        if (p.size() == PageSize.SIZE_2M) {
+            setPages(shell, p.count().arg());
+        }
         HostFiles.write(shell, p.persistFile(), p.persistText());
+    }
+
+    /** Refuses pages that would leave the host less MemAvailable than the reserve: the guests would be OOM-killed. */
+    private static void checkHeadroom(Params p, long current, Meminfo memory) throws StepRefusal {
+        long moreKib = (p.count().value() - current) * p.size().kib;
+        long reserveKib = p.reserve() != null ? p.reserve().bytes() / 1024 : Math.max(memory.totalKib() / 10, 2 * Meminfo.GIB_KIB);
+        if (moreKib > 0 && memory.availableKib() - moreKib < reserveKib) {
+            throw new StepRefusal(StepRefusal.Kind.UNSAFE, p.count().value() + " pages of " + p.size().text + " take "
+                    + Meminfo.gib(moreKib) + " more than the " + current + " reserved now, which would leave "
+                    + Meminfo.gib(Math.max(0, memory.availableKib() - moreKib)) + " of the " + Meminfo.gib(memory.availableKib())
+                    + " MemAvailable, less than the reserve of " + Meminfo.gib(reserveKib) + "; ask for fewer pages, free "
+                    + "memory first, or set the step's reserve");
+        }
     }
 
     /** /proc/meminfo is the kernel's own account: what it really reserved, not what was asked. */
     @Override
     public Verification verify(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
         StepState now = probe(shell, p);
-        long granted = p.size() == PageSize.SIZE_2M ? meminfo(shell, MEMINFO_TOTAL) : Long.parseLong(now.get("pages"));
+        long granted = p.size() == PageSize.SIZE_2M ? Meminfo.read(shell).hugePagesTotal() : Long.parseLong(now.get("pages"));
         boolean applied = Objects.equals(p.persistText(), now.facts().get("persist"));
         boolean inEffect = granted == p.count().value();
-        String note = inEffect ? granted + " pages of " + p.size().text + " reserved"
-                : "the kernel reserved " + granted + " of " + p.count().value() + " pages of " + p.size().text
-                        + (granted < p.count().value() ? " (not enough free contiguous memory)" : "");
+        String note;
+        if (inEffect) {
+            note = granted + " pages of " + p.size().text + " reserved";
+        } else if (p.size() == PageSize.SIZE_1G) {
+            note = "applied; takes effect at the next boot, which reserves the " + p.count().value() + " pages of 1G ("
+                    + granted + " now)";
+        } else {
+            note = "the kernel reserved " + granted + " of " + p.count().value() + " pages of 2M"
+                    + (granted < p.count().value() ? " (not enough free contiguous memory)" : "");
+        }
         return new Verification(now, applied, inEffect, drift(now, p), note);
     }
 
+    /** Puts the count back (2M; 1G pages were never changed at runtime) and the boot configuration. */
     @Override
     public void rollback(RemoteShell shell, Params p, StepState captured) throws RemoteFailure {
-        setPages(shell, p.size(), Count.parse(captured.get("pages"), 0, Long.MAX_VALUE).arg());
+        if (p.size() == PageSize.SIZE_2M) {
+            setPages(shell, captured.get("pages"));
+        }
         HostFiles.restore(shell, p.persistFile(), captured.absent("persist") ? null : captured.get("persist"));
     }
 
-    private static void setPages(RemoteShell shell, PageSize size, String count) throws RemoteFailure {
-        Count pages = Count.parse(count, 0, Long.MAX_VALUE);
-        if (size == PageSize.SIZE_2M) {
-            shell.check(Command.of("sysctl", "-w").arg("vm.nr_hugepages=", pages));
-        } else {
-            HostFiles.write(shell, size.knob(), pages.arg() + "\n");
-        }
-    }
-
-    private static long meminfo(RemoteShell shell, Pattern field) throws RemoteFailure {
-        String text = HostFiles.require(shell, RemotePath.of("/proc/meminfo"));
-        Matcher matcher = field.matcher(text);
-        if (!matcher.find()) {
-            throw new RemoteFailure(RemoteFailure.Kind.COMMAND_FAILED, "/proc/meminfo has no " + field.pattern(), null);
-        }
-        return Long.parseLong(matcher.group(1));
+    private static void setPages(RemoteShell shell, String count) throws RemoteFailure {
+        shell.check(Command.of("sysctl", "-w").arg("vm.nr_hugepages=", Count.parse(count, 0, Long.MAX_VALUE)));
     }
 }

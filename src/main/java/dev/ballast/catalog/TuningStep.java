@@ -24,6 +24,11 @@ public abstract class TuningStep<P> implements CatalogEntry {
     /** When the change starts to act. */
     public abstract Effect effect();
 
+    /** When the change starts to act with these parameters; most steps act the same way whatever they are given. */
+    public Effect effect(P params) {
+        return effect();
+    }
+
     /** Whether the applied change is still there after the host reboots. */
     public abstract boolean survivesReboot();
 
@@ -55,6 +60,10 @@ public abstract class TuningStep<P> implements CatalogEntry {
 
         public StepState probe(RemoteShell shell) throws RemoteFailure, StepRefusal {
             return step.probe(shell, params);
+        }
+
+        public Effect effect() {
+            return step.effect(params);
         }
 
         public List<Drift> drift(StepState current) {

@@ -22,7 +22,7 @@ public final class HostState {
     HostState(Faults faults, long memTotalKib) {
         this.faults = faults;
         this.disks = new Disks(faults);
-        this.hugepages = new Hugepages(memTotalKib, faults);
+        this.hugepages = new Hugepages(memTotalKib, faults, libvirt);
         this.files = List.of(etc, disks, hugepages);
     }
 

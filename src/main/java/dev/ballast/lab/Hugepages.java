@@ -6,21 +6,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Huge page pools of a lab host. Like the kernel, a request beyond what memory allows is granted only
- * in part, silently; /proc/meminfo tells the truth about the default size.
+ * Huge page pools of a lab host, and the memory around them as /proc/meminfo tells it. Like a kernel
+ * that has run for a while: memory is fragmented, so a request for 2M pages is granted only as far as
+ * contiguous blocks are found (four fifths of what is available), silently, and 1G pages cannot be
+ * found at all once the host is up (they come at boot). Running guests hold memory: plain RAM, or huge
+ * pages of the default size when their live XML backs them so, which HugePages_Free then lacks.
  */
 final class Hugepages implements LabFiles {
 
     private static final Pattern KNOB = Pattern.compile("/sys/kernel/mm/hugepages/hugepages-(\\d+)kB/nr_hugepages");
     static final long DEFAULT_KIB = 2048;
+    static final long GIB_KIB = 1048576;
+    /** What the host's own processes, page cache and kernel hold. */
+    static final long HOST_USE_KIB = 8 * GIB_KIB;
 
     private final long memTotalKib;
-    private final Map<Long, Long> pages = new TreeMap<>(Map.of(2048L, 0L, 1048576L, 0L));
+    private final Map<Long, Long> pages = new TreeMap<>(Map.of(DEFAULT_KIB, 0L, GIB_KIB, 0L));
     private final Faults faults;
+    private final Libvirt libvirt;
 
-    Hugepages(long memTotalKib, Faults faults) {
+    Hugepages(long memTotalKib, Faults faults, Libvirt libvirt) {
         this.memTotalKib = memTotalKib;
         this.faults = faults;
+        this.libvirt = libvirt;
     }
 
     @Override
@@ -64,18 +72,32 @@ final class Hugepages implements LabFiles {
         if (faults.undoRuntimeWrites) {
             return;
         }
-        long usedByOthers = pages.entrySet().stream().filter(e -> e.getKey() != sizeKib)
-                .mapToLong(e -> e.getKey() * e.getValue()).sum();
-        long room = (memTotalKib * 3 / 4 - usedByOthers) / sizeKib;
-        pages.put(sizeKib, Math.max(0, Math.min(wanted, room)));
+        long current = pages.get(sizeKib);
+        long inUse = sizeKib == DEFAULT_KIB ? GuestMemory.of(libvirt).hugeKib() / DEFAULT_KIB : 0;
+        if (wanted <= current) {
+            pages.put(sizeKib, Math.max(wanted, inUse));
+        } else if (sizeKib == DEFAULT_KIB) {
+            long contiguous = Math.max(0, availableKib()) * 4 / 5 / sizeKib;
+            pages.put(sizeKib, current + Math.min(wanted - current, contiguous));
+        }
+    }
+
+    /** Huge pages of every size but one (or of all, with 0), in KiB. */
+    private long hugetlbKib(long exceptSizeKib) {
+        return pages.entrySet().stream().filter(e -> e.getKey() != exceptSizeKib).mapToLong(e -> e.getKey() * e.getValue()).sum();
+    }
+
+    private long availableKib() {
+        return memTotalKib - hugetlbKib(0) - HOST_USE_KIB - GuestMemory.of(libvirt).regularKib();
     }
 
     private String meminfo() {
         long total = pages.get(DEFAULT_KIB);
-        long hugetlb = pages.entrySet().stream().mapToLong(e -> e.getKey() * e.getValue()).sum();
+        long free = Math.max(0, total - GuestMemory.of(libvirt).hugeKib() / DEFAULT_KIB);
+        long available = Math.max(0, availableKib());
         return String.format("MemTotal:       %d kB%nMemFree:        %d kB%nMemAvailable:   %d kB%n"
                 + "HugePages_Total: %6d%nHugePages_Free:  %6d%nHugePages_Rsvd:  %6d%nHugePages_Surp:  %6d%n"
                 + "Hugepagesize:       %d kB%nHugetlb:        %d kB%n",
-                memTotalKib, memTotalKib - hugetlb, memTotalKib - hugetlb, total, total, 0, 0, DEFAULT_KIB, hugetlb);
+                memTotalKib, available, available, total, free, 0, 0, DEFAULT_KIB, hugetlbKib(0));
     }
 }

@@ -125,7 +125,7 @@ class ApplyRun {
             attempt.flush();
             step.apply(attempt.shell(), before);
             Verification verification = step.verify(attempt.shell());
-            boolean passed = verification.passed(step.step().effect());
+            boolean passed = verification.passed(step.effect());
             attempt.add(line.after(verification.observed()).drift(verification.remaining()).detail(verification.note())
                     .end(passed ? StepOutcome.APPLIED : StepOutcome.VERIFY_FAILED));
             return passed ? null : TaskOutcome.failed(ErrorKind.VERIFY_FAILED, entry.id() + ": " + verification.note());

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.lab.Libvirt;
@@ -28,6 +29,12 @@ class DomainXmlStepsTest {
 
     static Stream<DomainXmlStep<?>> steps() {
         return Stream.of(new DiskCacheStep(), new VirtioScsiStep(), new DomainHugepagesStep());
+    }
+
+    /** domain-hugepages refuses guests the host holds no free huge pages for: 8192 of 2M cover every lab guest. */
+    @BeforeEach
+    void reserveHugePages() {
+        ssh.fleet().hosts().forEach(host -> host.state().setHugepages2m(8192));
     }
 
     private static Libvirt libvirt(String host) {

@@ -26,7 +26,7 @@ final class StepOnLab {
 
         step.apply(shell, before);
         Verification verification = step.verify(shell);
-        assertThat(verification.passed(step.step().effect())).as(verification.note()).isTrue();
+        assertThat(verification.passed(step.effect())).as(verification.note()).isTrue();
         assertThat(step.drift(step.probe(shell))).as("compliant after apply").isEmpty();
 
         step.rollback(shell, before);

@@ -53,7 +53,7 @@ class RealSshdLabTest {
               - step: io-scheduler
                 params: {device: nvme0n1, scheduler: none}
               - step: hugepages
-                params: {count: "1024"}
+                params: {count: "8192"}   # 16 GiB: enough free pages for every guest domain-hugepages switches
               - step: libvirt-disk-cache
                 params: {domain: all}
               - step: virtio-scsi

@@ -136,6 +136,36 @@ class HonestRollbackTest {
         assertThat(state.file(RULE)).isNull();
     }
 
+    @Test
+    void aPlanThatWouldStarveAHostOrLeaveGuestsUnbootableHaltsAtTheCanaryWithNothingChanged() throws Exception {
+        for (String[] plan : new String[][] {
+                {"starve-the-host", "hugepages", "{count: \"500000\"}", "pages of 2M take"},
+                {"guests-without-pages", "domain-hugepages", "{domain: all}", "pages short, so they would not start again"}}) {
+            LabFleetFixture.savePlan("""
+                    name: %s
+                    steps:
+                      - step: %s
+                        params: %s
+                    waves: {canary: 1, sizes: [100%%]}
+                    """.formatted(plan[0], plan[1], plan[2]));
+            String before = lab.fleet().host("lab-001").state().libvirt().inactiveXml(
+                    lab.fleet().host("lab-001").state().libvirt().uuidOf("vm-1-1"));
+            long pages = lab.fleet().host("lab-001").state().hugepages2m();
+            long id = LabFleetFixture.startRollout(plan[0], "rack=r1", "apply");
+            JsonPath halted = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "HALTED", "FAILED", "SUCCEEDED");
+            assertThat(halted.getString("state")).as(plan[0]).isEqualTo("HALTED");
+            assertThat(halted.getString("waves[1].state")).isEqualTo("PENDING");
+            assertThat(halted.getInt("waves[1].counts.QUEUED")).as("nothing reaches the next wave").isEqualTo(9);
+            JsonPath canary = task(id, "lab-001");
+            assertThat(canary.getString("task.errorKind")).isEqualTo("REFUSED_UNSAFE");
+            assertThat(canary.getString("task.error")).contains(plan[3]);
+            assertThat(lab.fleet().host("lab-001").state().hugepages2m()).isEqualTo(pages);
+            assertThat(lab.fleet().host("lab-001").state().libvirt().inactiveXml(
+                    lab.fleet().host("lab-001").state().libvirt().uuidOf("vm-1-1"))).isEqualTo(before);
+            given().post("/api/rollouts/" + id + "/cancel").then().statusCode(200);
+        }
+    }
+
     private static String hugepagesAndScheduler(String name) {
         return """
                 name: %s
