@@ -108,8 +108,8 @@ class HostTaskRunner implements TaskHandler {
                 Thread.sleep(wait);
                 TaskOutcome rolledBack = onSession(host, broken.rollout(),
                         shell -> apply.rollBack(broken.on(shell), left.applied(), left.failure()));
-                LOG.infof("Host %s: reconnected after its connection broke and rolled back %d steps", host.name(),
-                        left.applied().size());
+                LOG.infof("Host %s: reconnected after its connection broke to roll back %d steps: %s", host.name(),
+                        left.applied().size(), rolledBack.state());
                 return new TaskOutcome(rolledBack.state(), rolledBack.errorKind(), rolledBack.error() + " (after reconnecting)");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
