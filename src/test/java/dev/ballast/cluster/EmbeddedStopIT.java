@@ -39,19 +39,20 @@ class EmbeddedStopIT {
             Thread.sleep(100);
         }
         assertThat(rollout).as("the second wave waits for its pause").contains("\"notBefore\":\"");
-        assertThat(postgresProcesses()).as("the embedded PostgreSQL runs").isNotBlank();
+        assertThat(postgresProcesses(ballast)).as("the embedded PostgreSQL runs").isNotBlank();
 
         ballast.close();
 
         List<String> errors = Files.readAllLines(ballast.log).stream().filter(line -> line.contains(" ERROR ")).toList();
         assertThat(errors).as("errors logged by a clean stop").isEmpty();
         assertThat(Files.readString(ballast.log)).contains("stopped in");
-        assertThat(postgresProcesses()).as("PostgreSQL processes left behind").isBlank();
+        assertThat(postgresProcesses(ballast)).as("PostgreSQL processes left behind").isBlank();
     }
 
-    /** PostgreSQL servers whose data directory lies in this test's Ballast directory. */
-    private static String postgresProcesses() throws Exception {
-        Process pgrep = new ProcessBuilder("pgrep", "-f", "postgres.*ballast-embedded").redirectErrorStream(true).start();
+    /** PostgreSQL servers whose data directory lies in this Ballast process's own directory. */
+    private static String postgresProcesses(BallastProcess ballast) throws Exception {
+        Process pgrep = new ProcessBuilder("pgrep", "-f", "postgres -D " + ballast.log.getParent()).redirectErrorStream(true)
+                .start();
         String out = new String(pgrep.getInputStream().readAllBytes()).strip();
         pgrep.waitFor();
         return out;
