@@ -15,7 +15,11 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 
+import dev.ballast.jdbc.ShutdownOrder;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * The sweeps' cron triggers in Quartz's clustered JDBC store: in the same database and, with the
@@ -31,6 +35,15 @@ class SweepSchedules {
 
     SweepSchedules(Scheduler quartz) {
         this.quartz = quartz;
+    }
+
+    /**
+     * Quartz stops with the loops, before the database (ShutdownOrder): its cluster check-in runs every
+     * few seconds and would otherwise find its connection closed under it. Quarkus stops it again later
+     * and finds it stopped.
+     */
+    void onStop(@Observes @Priority(ShutdownOrder.LOOPS) ShutdownEvent event) throws SchedulerException {
+        quartz.shutdown(true);
     }
 
     void schedule(long sweep, String cron, String timeZone) {
