@@ -30,10 +30,12 @@ class ApplyRun {
 
     private final RollbackPoints points;
     private final StepUndo undo;
+    private final ResultWriter writer;
 
-    ApplyRun(RollbackPoints points, StepUndo undo) {
+    ApplyRun(RollbackPoints points, StepUndo undo, ResultWriter writer) {
         this.points = points;
         this.undo = undo;
+        this.writer = writer;
     }
 
     /** Throws {@link ChangesLeft} when the connection broke after a step changed the host. */
@@ -110,10 +112,13 @@ class ApplyRun {
             Optional<StepState> earlier = task.attempt() > 1 ? points.find(task.taskId(), i) : Optional.empty();
             if (step.drift(before).isEmpty()) {
                 if (earlier.isPresent()) {
-                    // An earlier attempt applied this step and died before recording it.
+                    // An earlier attempt applied this step and died: its change is this task's, to roll back with the
+                    // rest. Recorded once: here only if the earlier attempt died before its line was written.
                     applied.push(new StepUndo.Point(task.taskId(), i, step, earlier.get()));
-                    attempt.add(line.before(earlier.get()).after(before)
-                            .detail("applied by an earlier attempt that ended before recording it").end(StepOutcome.APPLIED));
+                    boolean recorded = writer.appliedEarlier(task, i);
+                    attempt.add(line.before(earlier.get()).after(before).detail(recorded ? "applied by an earlier attempt"
+                            : "applied by an earlier attempt that ended before recording it")
+                            .end(recorded ? StepOutcome.ALREADY_COMPLIANT : StepOutcome.APPLIED));
                 } else {
                     attempt.add(line.after(before).end(StepOutcome.ALREADY_COMPLIANT));
                 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ballast.jdbc.Jdbc;
+import dev.ballast.queue.Claimed;
 import dev.ballast.jdbc.ShutdownOrder;
 import dev.ballast.queue.TaskQueue;
 import io.quarkus.runtime.ShutdownEvent;
@@ -122,6 +123,12 @@ public class ResultWriter {
     void writeNow(long taskId, String instance, List<StepRecord> lines) {
         jdbc.batch(INSERT_RESULT, lines.stream().map(line -> row(taskId, instance, line)).toList());
         rowsWritten.addAndGet(lines.size());
+    }
+
+    /** Whether an earlier attempt of the task wrote this step's line as applied before it died. */
+    boolean appliedEarlier(Claimed task, int position) {
+        return jdbc.count("select count(*) from step_result where task_id = ? and position = ? and kind = 'STEP' "
+                + "and outcome = 'APPLIED' and attempt < ?", task.taskId(), position, task.attempt()) > 0;
     }
 
     private static final String INSERT_RESULT = "insert into step_result (task_id, attempt, position, kind, name, outcome, "
