@@ -37,6 +37,12 @@ EXTENT = 4 << 20
 LVM_FAILED = 5
 UUID = re.compile(r'[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}')
 GUEST_PING = '{"execute":"guest-ping"}'
+AGENT_ANSWERS = {
+    GUEST_PING: '{"return":{}}',
+    '{"execute":"guest-get-osinfo"}': '{"return":{"name":"Debian GNU/Linux","kernel-release":"6.1.0-27-amd64",'
+    '"version":"12 (bookworm)","pretty-name":"Debian GNU/Linux 12 (bookworm)","version-id":"12",'
+    '"kernel-version":"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)","machine":"x86_64","id":"debian",'
+    '"kernel-name":"Linux"}}'}
 SCHEDULER = re.compile(r'/sys/block/([a-z0-9-]+)/queue/scheduler')
 HUGEPAGE_KNOB = re.compile(r'/sys/kernel/mm/hugepages/hugepages-([0-9]+)kB/nr_hugepages')
 HUGEPAGE_SIZES_KIB = (2048, 1048576)
@@ -496,8 +502,8 @@ def virsh(args, stdin=''):
         return with_domain(libvirt, rest, lambda d: ok(('running' if running(d['uuid']) else 'shut off') + '\n\n'))
     if sub == 'define':
         return expect(rest, ['--validate', '/dev/stdin'], lambda: define(libvirt, stdin))
-    if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] == GUEST_PING and rest[2:] == ['--timeout', '5']:
-        return with_domain(libvirt, rest[:1], agent_ping)
+    if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] in AGENT_ANSWERS and rest[2:] == ['--timeout', '5']:
+        return with_domain(libvirt, rest[:1], lambda d: agent_command(d, rest[1]))
     if sub == 'version':
         v = libvirt['version']
         return expect(rest, ['--daemon'], lambda: ok(
@@ -523,11 +529,12 @@ def not_found(ref):
     return fail(1, f"error: failed to get domain '{ref}'\n")
 
 
-def agent_ping(domain):
+def agent_command(domain, command):
+    """What qemu-guest-agent 7.2 on Debian 12 answers, when it is connected (Libvirt.AGENT_ANSWERS)."""
     if not running(domain['uuid']):
         return fail(1, 'error: Requested operation is not valid: domain is not running\n')
     if domain['agent']:
-        return ok('{"return":{}}\n\n')
+        return ok(AGENT_ANSWERS[command] + '\n\n')
     return fail(1, 'error: Guest agent is not responding: QEMU guest agent is not connected\n')
 
 
@@ -979,9 +986,12 @@ def init_domains(host):
     """vm-N-1 runs with a connected guest agent and two virtio disks; vm-N-2 is shut off, with a SATA CD-ROM
     already named sda; odd hosts add vm-N-3, running with an agent that does not answer and a virtio-scsi
     controller already present, owned by OpenStack nova on every third host. Hosts divisible by four run
-    libvirt 7.0.0 (Debian 11), the rest 9.0.0 (Debian 12)."""
+    libvirt 7.0.0 (Debian 11), the rest 9.0.0 (Debian 12). libosinfo metadata names vm-N-2's OS: Debian 12 on
+    hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere."""
+    os_of_2 = libosinfo_metadata('http://debian.org/debian/12') if host % 4 == 2 \
+        else libosinfo_metadata('http://microsoft.com/win/2k22') if host % 4 == 0 else ''
     domains = [(1, 4194304, 2, domain_disks(host, 1, 2) + AGENT_CHANNEL, '', 3, True, True),
-               (2, 2097152, 1, domain_disks(host, 2, 1) + CDROM, '', 4, False, False)]
+               (2, 2097152, 1, domain_disks(host, 2, 1) + CDROM, os_of_2, 4, False, False)]
     if host % 2 == 1:
         domains.append((3, 8388608, 4, domain_disks(host, 3, 1) + SCSI_CONTROLLER + AGENT_CHANNEL,
                         nova_metadata(host) if host % 3 == 0 else '', 5, True, False))
@@ -1032,6 +1042,11 @@ SCSI_CONTROLLER = ("    <controller type='scsi' index='0' model='virtio-scsi'>\n
                    + "    </controller>\n")
 AGENT_CHANNEL = ("    <channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
                  "      <address type='virtio-serial' controller='0' bus='0' port='1'/>\n    </channel>\n")
+
+
+def libosinfo_metadata(os_id):
+    return ("  <metadata>\n    <libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>\n"
+            f"      <libosinfo:os id='{os_id}'/>\n    </libosinfo:libosinfo>\n  </metadata>\n")
 
 
 def nova_metadata(host):

@@ -42,7 +42,7 @@ final class DomainHugepagesStep extends DomainXmlStep<DomainHugepagesStep.Params
     }
 
     @Override
-    protected void guardHost(RemoteShell shell, List<Document> changing) throws RemoteFailure, StepRefusal {
+    protected void guardHost(RemoteShell shell, List<Document> changing, Params p) throws RemoteFailure, StepRefusal {
         if (changing.isEmpty()) {
             return;
         }

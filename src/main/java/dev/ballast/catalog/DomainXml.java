@@ -106,6 +106,28 @@ final class DomainXml {
         return name == null ? "?" : name.getTextContent().strip();
     }
 
+    static String uuid(Document document) {
+        Element uuid = child(document.getDocumentElement(), "uuid");
+        return uuid == null ? "" : uuid.getTextContent().strip();
+    }
+
+    /** The OS id libosinfo metadata gives ({@code http://debian.org/debian/12}), or null when there is none. */
+    static String libosinfoOs(Document document) {
+        Element metadata = child(document.getDocumentElement(), "metadata");
+        for (Element entry : metadata == null ? List.<Element>of() : children(metadata, null)) {
+            if (LIBOSINFO.equals(entry.getNamespaceURI())) {
+                for (Element os : children(entry, null)) {
+                    if (LIBOSINFO.equals(os.getNamespaceURI()) && os.getLocalName().equals("os") && os.hasAttribute("id")) {
+                        return os.getAttribute("id");
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final String LIBOSINFO = "http://libosinfo.org/xmlns/libvirt/domain/1.0";
+
     /** The domain's memory ({@code <memory unit=...>}) in KiB; libvirt's default unit is KiB. */
     static long memoryKib(Document document) {
         Element memory = child(document.getDocumentElement(), "memory");

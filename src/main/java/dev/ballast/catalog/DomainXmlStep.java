@@ -45,7 +45,7 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
     }
 
     /** A refusal of the step's own, judged on the host and every domain the step would change, before any is. */
-    protected void guardHost(RemoteShell shell, List<Document> changing) throws RemoteFailure, StepRefusal {
+    protected void guardHost(RemoteShell shell, List<Document> changing, P params) throws RemoteFailure, StepRefusal {
     }
 
     @Override
@@ -109,7 +109,7 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
                 changing.add(document);
             }
         }
-        guardHost(shell, changing);
+        guardHost(shell, changing, p);
         for (Document document : changing) {
             Domains.define(shell, DomainXml.serialize(document));
         }

@@ -6,7 +6,9 @@ package dev.ballast.lab;
  * named sda (so a virtio-scsi move must pick another name); odd hosts add {@code vm-N-3}, running with
  * an agent that does not answer and a virtio-scsi controller already present. On every third host
  * {@code vm-N-3} belongs to OpenStack nova. Hosts divisible by four run libvirt 7.0.0 (Debian 11),
- * the rest 9.0.0 (Debian 12).
+ * the rest 9.0.0 (Debian 12). virt-install's libosinfo metadata names the OS of {@code vm-N-2}: Debian 12
+ * on hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere. Guest agents
+ * that answer run Debian 12.
  */
 final class LabDomains {
 
@@ -16,7 +18,9 @@ final class LabDomains {
     static void populate(Libvirt libvirt, int host) {
         libvirt.version(host % 4 == 0 ? "7.0.0" : "9.0.0");
         libvirt.add(domain(new Spec(host, 1, 4194304, 2, disks(host, 1, 2) + agentChannel(), "", 3)), true, true);
-        libvirt.add(domain(new Spec(host, 2, 2097152, 1, disks(host, 2, 1) + cdrom(), "", 4)), false, false);
+        String os = host % 4 == 2 ? libosinfo("http://debian.org/debian/12") : host % 4 == 0 ? libosinfo("http://microsoft.com/win/2k22")
+                : "";
+        libvirt.add(domain(new Spec(host, 2, 2097152, 1, disks(host, 2, 1) + cdrom(), os, 4)), false, false);
         if (host % 2 == 1) {
             String metadata = host % 3 == 0 ? nova(host) : "";
             libvirt.add(domain(new Spec(host, 3, 8388608, 4, disks(host, 3, 1) + scsiController() + agentChannel(), metadata, 5)),
@@ -104,6 +108,15 @@ final class LabDomains {
                 + "      <nova:flavor name='m1.large'>\n        <nova:memory>8192</nova:memory>\n"
                 + "        <nova:vcpus>4</nova:vcpus>\n      </nova:flavor>\n"
                 + "    </nova:instance>\n"
+                + "  </metadata>\n";
+    }
+
+    /** The OS virt-install recorded, as libosinfo metadata. */
+    private static String libosinfo(String os) {
+        return "  <metadata>\n"
+                + "    <libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>\n"
+                + "      <libosinfo:os id='" + os + "'/>\n"
+                + "    </libosinfo:libosinfo>\n"
                 + "  </metadata>\n";
     }
 

@@ -107,17 +107,24 @@ public final class Libvirt {
     }
 
     private Exec agentCommand(List<String> args) {
-        if (args.size() != 4 || !args.get(1).equals(GUEST_PING) || !args.subList(2, 4).equals(List.of("--timeout", "5"))) {
+        if (args.size() != 4 || !AGENT_ANSWERS.containsKey(args.get(1)) || !args.subList(2, 4).equals(List.of("--timeout", "5"))) {
             throw new LabSurprise("virsh qemu-agent-command " + args);
         }
         return withDomain(args.subList(0, 1), 1, d -> {
             if (!d.running()) {
                 return Exec.fail(1, "error: Requested operation is not valid: domain is not running\n");
             }
-            return d.agentConnected ? Exec.ok("{\"return\":{}}\n\n")
+            return d.agentConnected ? Exec.ok(AGENT_ANSWERS.get(args.get(1)) + "\n\n")
                     : Exec.fail(1, "error: Guest agent is not responding: QEMU guest agent is not connected\n");
         });
     }
+
+    /** What the guest agents of the lab (qemu-guest-agent 7.2 on Debian 12) answer, by command. */
+    private static final Map<String, String> AGENT_ANSWERS = Map.of(GUEST_PING, "{\"return\":{}}",
+            "{\"execute\":\"guest-get-osinfo\"}", "{\"return\":{\"name\":\"Debian GNU/Linux\",\"kernel-release\":"
+                    + "\"6.1.0-27-amd64\",\"version\":\"12 (bookworm)\",\"pretty-name\":\"Debian GNU/Linux 12 (bookworm)\","
+                    + "\"version-id\":\"12\",\"kernel-version\":\"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\","
+                    + "\"machine\":\"x86_64\",\"id\":\"debian\",\"kernel-name\":\"Linux\"}}");
 
     private Exec printVersion() {
         return Exec.ok("Compiled against library: libvirt " + version + "\nUsing library: libvirt " + version

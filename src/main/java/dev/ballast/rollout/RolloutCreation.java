@@ -126,9 +126,14 @@ public class RolloutCreation {
                 start.heldBecause(), start.actor(), null));
         waves.insert(id, planned.stream().map(List::size).toList(), held ? WaveState.PENDING : WaveState.RUNNING);
         tasks.insert(id, newTasks(planned, skipped, start));
-        audit.record("rollout.create", "rollout/" + id, null, Map.of("plan", start.stored().name(), "planVersion",
+        Map<String, Object> created = new java.util.LinkedHashMap<>(Map.of("plan", start.stored().name(), "planVersion",
                 start.stored().version(), "selector", start.selector(), "mode", start.mode().name(), "hosts", start.hosts().size(),
                 "waves", planned.size()));
+        List<String> accepted = acceptedRisks(plan);
+        if (!accepted.isEmpty()) {
+            created.put("accepts", accepted);
+        }
+        audit.record("rollout.create", "rollout/" + id, null, created);
         return queries.get(id);
     }
 
@@ -149,6 +154,16 @@ public class RolloutCreation {
                     host.skipReason()));
         }
         return all;
+    }
+
+    /**
+     * The risks the plan takes on knowingly (a step parameter {@code accept...: "true"}, such as virtio-scsi's
+     * acceptUnknownGuests): the audit names them with the plan version and whoever started the rollout.
+     */
+    private static List<String> acceptedRisks(Plan plan) {
+        return plan.steps().stream().flatMap(step -> step.params().entrySet().stream()
+                .filter(param -> param.getKey().startsWith("accept") && "true".equals(param.getValue()))
+                .map(param -> step.id() + ": " + param.getKey())).toList();
     }
 
     private static String spread(Map<String, String> labels, String spreadLabel) {

@@ -59,6 +59,24 @@ class RolloutApiTest {
     }
 
     @Test
+    void aPlanThatAcceptsARiskIsAuditedWithItsVersionAndWhoStartedIt() {
+        given().contentType("application/yaml").body("""
+                name: api-accepting
+                steps:
+                  - step: virtio-scsi
+                    params: {domain: all, acceptUnknownGuests: "true"}
+                """.getBytes()).post("/api/plans").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("name", "api-host4.lab", "address", "127.0.0.1",
+                "labels", Map.of("env", "api4"))).post("/api/hosts").then().statusCode(201);
+        long id = create(Map.of("plan", "api-accepting", "selector", "env=api4", "mode", "apply")).statusCode(201)
+                .extract().jsonPath().getLong("id");
+        given().get("/api/audit?target=rollout/" + id).then().statusCode(200)
+                .body("find { it.action == 'rollout.create' }.after.accepts", contains("virtio-scsi: acceptUnknownGuests"))
+                .body("find { it.action == 'rollout.create' }.after.planVersion", equalTo(1))
+                .body("find { it.action == 'rollout.create' }.actor", equalTo("token:bootstrap"));
+    }
+
+    @Test
     void controlsRefuseWhatTheStateDoesNotAllow() throws Exception {
         given().contentType("application/yaml").body("name: api-plan2\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n"
                 .getBytes()).post("/api/plans").then().statusCode(201);
