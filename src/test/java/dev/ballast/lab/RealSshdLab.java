@@ -1,11 +1,14 @@
 package dev.ballast.lab;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -13,26 +16,49 @@ import org.junit.jupiter.api.Assumptions;
  * The lab of real OpenSSH hosts made by {@code deploy/lab/lab}, for tests. It needs root (network and
  * mount namespaces), sshd and python3: without them a test is skipped on a developer's machine, but
  * fails under CI, which installs them, so the end-to-end test can never pass by not running.
+ *
+ * <p>The lab's hosts are machine-wide (namespaces, links, addresses), so one lab runs at a time: a test
+ * run holds {@link #LOCK} for as long as its lab is up, and a second run on the same machine waits for
+ * it. The lock dies with its JVM but the lab's sshd processes do not, so a lab found in {@link #DIR}
+ * by the holder of the lock was left by a run that was killed, and is taken down before a new one.
  */
 public final class RealSshdLab implements AutoCloseable {
 
     static final Path SCRIPT = Path.of("deploy/lab/lab").toAbsolutePath();
-    static final Path DIR = Path.of("/run/ballast-lab");
+    /** Not the default of {@code deploy/lab/lab}: a lab a developer brought up by hand is not the tests'. */
+    static final Path DIR = Path.of("/run/ballast-lab-test");
+    static final Path LOCK = Path.of("/run/ballast-lab-test.lock");
 
-    private RealSshdLab() {
+    private static final Logger LOG = Logger.getLogger(RealSshdLab.class.getName());
+
+    private final FileChannel lockChannel;
+
+    private RealSshdLab(FileChannel lockChannel) {
+        this.lockChannel = lockChannel;
     }
 
     /** Brings up {@code hosts} lab hosts that accept the given public key as well as the lab's own. */
     public static RealSshdLab up(int hosts, String publicKey) throws IOException, InterruptedException {
         requirePrerequisites();
-        Path key = Files.createTempFile("ballast-lab-key", ".pub");
+        FileChannel lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
-            Files.writeString(key, publicKey + "\n");
-            run(List.of("up", String.valueOf(hosts), "--authorize", key.toString()));
-        } finally {
-            Files.delete(key);
+            lockChannel.lock();
+            if (Files.exists(DIR)) {
+                LOG.warning("A lab left in " + DIR + " by a test run that died: taking it down first");
+                run(List.of("down"));
+            }
+            Path key = Files.createTempFile("ballast-lab-key", ".pub");
+            try {
+                Files.writeString(key, publicKey + "\n");
+                run(List.of("up", String.valueOf(hosts), "--authorize", key.toString()));
+            } finally {
+                Files.delete(key);
+            }
+            return new RealSshdLab(lockChannel);
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            lockChannel.close();
+            throw e;
         }
-        return new RealSshdLab();
     }
 
     public String ballastInventory() throws IOException {
@@ -42,6 +68,12 @@ public final class RealSshdLab implements AutoCloseable {
     /** Takes the lab down, and checks on its own that no namespace, link, mount or process of it remains. */
     @Override
     public void close() throws IOException, InterruptedException {
+        try (lockChannel) {
+            takeDownAndCheck();
+        }
+    }
+
+    private static void takeDownAndCheck() throws IOException, InterruptedException {
         run(List.of("down"));
         List<String> left = new ArrayList<>();
         if (output(List.of("ip", "netns", "list")).contains("ballast-lab-")) {
@@ -80,7 +112,7 @@ public final class RealSshdLab implements AutoCloseable {
         Assumptions.assumeTrue(missing.isEmpty(), why);
     }
 
-    private static void run(List<String> args) throws IOException, InterruptedException {
+    static void run(List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
         command.addAll(args);
         output(command);
