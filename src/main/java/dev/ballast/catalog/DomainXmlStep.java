@@ -20,8 +20,6 @@ import dev.ballast.remote.RemoteShell;
 abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<P> {
 
     static final String FACT_PREFIX = "domain/";
-    static final String COLD_START_NOTE =
-            "takes effect at the domain's next cold start (shutdown + start; a guest reboot is not enough)";
 
     /** Parameters that address domains. */
     interface Target {
@@ -119,16 +117,7 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
     public Verification verify(RemoteShell shell, P p) throws RemoteFailure, StepRefusal {
         StepState now = probe(shell, p);
         List<Drift> remaining = drift(now, p);
-        List<String> pending = new ArrayList<>();
-        for (Map.Entry<String, String> fact : domainFacts(now)) {
-            DomainRef.Uuid uuid = uuidOf(fact.getKey());
-            if (!Domains.shutOff(shell, uuid)) {
-                Document live = DomainXml.parse(Domains.liveXml(shell, uuid));
-                if (!edit(live.getDocumentElement(), p).isEmpty()) {
-                    pending.add(DomainXml.name(live) + " (" + uuid.value() + ")");
-                }
-            }
-        }
+        List<PendingRestart> pending = pendingRestart(shell, p, now);
         boolean applied = remaining.isEmpty();
         String note;
         if (!applied) {
@@ -136,9 +125,26 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
         } else if (pending.isEmpty()) {
             note = "in the persistent XML of every domain, and no running domain still uses the old one";
         } else {
-            note = "applied; " + COLD_START_NOTE + ": " + String.join(", ", pending) + " still run the old XML";
+            note = "applied; " + PendingRestart.COLD_START_NOTE + ": " + String.join(", ", pending.stream().map(PendingRestart::label).toList())
+                    + " still run the old XML";
         }
-        return new Verification(now, applied, pending.isEmpty(), remaining, note);
+        return new Verification(now, applied, pending.isEmpty(), remaining, pending, note);
+    }
+
+    /** The running domains of {@code current} whose live XML the step's edit would still change. */
+    @Override
+    public List<PendingRestart> pendingRestart(RemoteShell shell, P p, StepState current) throws RemoteFailure {
+        List<PendingRestart> pending = new ArrayList<>();
+        for (Map.Entry<String, String> fact : domainFacts(current)) {
+            DomainRef.Uuid uuid = uuidOf(fact.getKey());
+            if (!Domains.shutOff(shell, uuid)) {
+                Document live = DomainXml.parse(Domains.liveXml(shell, uuid));
+                if (!edit(live.getDocumentElement(), p).isEmpty()) {
+                    pending.add(new PendingRestart(uuid.value(), DomainXml.name(live)));
+                }
+            }
+        }
+        return pending;
     }
 
     /** Defines each captured XML again where it differs now, then reads it back to prove it took. */

@@ -44,6 +44,15 @@ public abstract class TuningStep<P> implements CatalogEntry {
 
     public abstract Verification verify(RemoteShell shell, P params) throws RemoteFailure, StepRefusal;
 
+    /**
+     * What is applied but not yet in effect, judged on a probe that showed no drift: check mode calls a
+     * host whose configuration is right but whose running guests still use the old one PENDING_RESTART,
+     * not COMPLIANT. Only changes that wait for a domain's cold start can be pending.
+     */
+    public List<PendingRestart> pendingRestart(RemoteShell shell, P params, StepState current) throws RemoteFailure {
+        return List.of();
+    }
+
     /** Puts back what {@code captured} says, or refuses with the reason it cannot. */
     public abstract void rollback(RemoteShell shell, P params, StepState captured) throws RemoteFailure, StepRefusal;
 
@@ -76,6 +85,10 @@ public abstract class TuningStep<P> implements CatalogEntry {
 
         public Verification verify(RemoteShell shell) throws RemoteFailure, StepRefusal {
             return step.verify(shell, params);
+        }
+
+        public List<PendingRestart> pendingRestart(RemoteShell shell, StepState current) throws RemoteFailure {
+            return step.pendingRestart(shell, params, current);
         }
 
         public void rollback(RemoteShell shell, StepState captured) throws RemoteFailure, StepRefusal {

@@ -6,9 +6,16 @@ import java.util.List;
  * What verify found after apply. "Applied" (the configuration that survives says what the step wants)
  * and "in effect" (the running system does) are kept apart, so a change that waits for a domain restart
  * is reported as such, and a change something undid is not mistaken for one that waits. {@code observed}
- * is the state verify probed, recorded as the host's state after the step.
+ * is the state verify probed, recorded as the host's state after the step; {@code pendingRestart} the
+ * domains that still run the old configuration.
  */
-public record Verification(StepState observed, boolean applied, boolean inEffect, List<Drift> remaining, String note) {
+public record Verification(StepState observed, boolean applied, boolean inEffect, List<Drift> remaining,
+        List<PendingRestart> pendingRestart, String note) {
+
+    /** A step whose changes never wait for a domain's cold start. */
+    public Verification(StepState observed, boolean applied, boolean inEffect, List<Drift> remaining, String note) {
+        this(observed, applied, inEffect, remaining, List.of(), note);
+    }
 
     /** Passed when applied, and in effect unless the step's effect is deferred by its nature. */
     public boolean passed(Effect effect) {

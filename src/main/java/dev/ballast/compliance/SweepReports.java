@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class SweepReports {
 
     private static final String RUN_COLUMNS = "id, sweep_id, scheduled_for, started_at, finished_at, state, rollout_id, hosts, "
-            + "drifted_hosts, drifts, unreachable_hosts, remediation_rollout, error, duplicate_firings";
+            + "drifted_hosts, drifts, unreachable_hosts, remediation_rollout, error, duplicate_firings, pending_restart_hosts";
 
     private final Jdbc jdbc;
     private final SweepDefinitions definitions;
@@ -49,7 +49,7 @@ public class SweepReports {
         return new SweepRun(r.getLong(1), r.getLong(2), instant(r.getTimestamp(3)), instant(r.getTimestamp(4)),
                 instant(r.getTimestamp(5)), r.getString(6), (Long) r.getObject(7), (Integer) r.getObject(8),
                 (Integer) r.getObject(9), (Integer) r.getObject(10), (Integer) r.getObject(11), (Long) r.getObject(12),
-                r.getString(13), r.getInt(14));
+                r.getString(13), r.getInt(14), (Integer) r.getObject(15));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -104,9 +104,10 @@ class SweepRunCloser {
         jdbc.update("update sweep_run set state = 'DONE', finished_at = now(), "
                 + "hosts = (select count(*) from host_task where rollout_id = ? and state <> 'SKIPPED'), "
                 + "drifted_hosts = (select count(*) from host_task where rollout_id = ? and state = 'DRIFTED'), "
+                + "pending_restart_hosts = (select count(*) from host_task where rollout_id = ? and state = 'PENDING_RESTART'), "
                 + "unreachable_hosts = (select count(*) from host_task where rollout_id = ? and state = 'FAILED'), "
                 + "drifts = (select count(*) from drift where run_id = ?) where id = ?",
-                run.rollout(), run.rollout(), run.rollout(), run.run(), run.run());
+                run.rollout(), run.rollout(), run.rollout(), run.rollout(), run.run(), run.run());
         record Closed(boolean remediate, Remediation drifted) {
         }
         Closed closed = jdbc.one("select sw.name, r.plan_name, r.plan_version, sw.selector, sw.remediate, "

@@ -31,11 +31,13 @@ class ApplyRun {
     private final RollbackPoints points;
     private final StepUndo undo;
     private final ResultWriter writer;
+    private final PendingRestarts pendingRestarts;
 
-    ApplyRun(RollbackPoints points, StepUndo undo, ResultWriter writer) {
+    ApplyRun(RollbackPoints points, StepUndo undo, ResultWriter writer, PendingRestarts pendingRestarts) {
         this.points = points;
         this.undo = undo;
         this.writer = writer;
+        this.pendingRestarts = pendingRestarts;
     }
 
     /** Throws {@link ChangesLeft} when the connection broke after a step changed the host. */
@@ -131,6 +133,9 @@ class ApplyRun {
             step.apply(attempt.shell(), before);
             Verification verification = step.verify(attempt.shell());
             boolean passed = verification.passed(step.effect());
+            if (verification.applied()) {
+                pendingRestarts.saw(task.host(), entry.id(), verification.pendingRestart());
+            }
             attempt.add(line.after(verification.observed()).drift(verification.remaining()).detail(verification.note())
                     .end(passed ? StepOutcome.APPLIED : StepOutcome.VERIFY_FAILED));
             return passed ? null : TaskOutcome.failed(ErrorKind.VERIFY_FAILED, entry.id() + ": " + verification.note());

@@ -10,8 +10,9 @@ import dev.ballast.catalog.StepRefusal;
 public enum StepOutcome {
     // A preflight check or the health gate.
     PASSED, FAILED, NOT_APPLICABLE,
-    // A step probed in check mode.
-    COMPLIANT, DRIFTED,
+    // A step probed in check mode: PENDING_RESTART when the configuration is right but running guests
+    // still use the old one.
+    COMPLIANT, DRIFTED, PENDING_RESTART,
     // A step applied: FAILED (above) when a command failed or the connection broke.
     APPLIED, ALREADY_COMPLIANT, VERIFY_FAILED,
     // A step, or its rollback, that declined to act.

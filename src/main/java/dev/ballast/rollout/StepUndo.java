@@ -50,9 +50,11 @@ class StepUndo {
     }
 
     private final RollbackPoints points;
+    private final PendingRestarts pendingRestarts;
 
-    StepUndo(RollbackPoints points) {
+    StepUndo(RollbackPoints points, PendingRestarts pendingRestarts) {
         this.points = points;
+        this.pendingRestarts = pendingRestarts;
     }
 
     Result undo(HostAttempt attempt, Point point) {
@@ -62,6 +64,7 @@ class StepUndo {
             point.step().rollback(attempt.shell(), point.captured());
             StepState now = point.step().probe(attempt.shell());
             line.after(now);
+            pendingRestarts.forget(attempt.task().host(), point.name());
             result = now.equals(point.captured()) ? new Result(point, StepOutcome.ROLLED_BACK, null, null)
                     : new Result(point, StepOutcome.ROLLBACK_MISMATCH, ErrorKind.ROLLBACK_MISMATCH,
                             "the state after rollback differs from the captured one");

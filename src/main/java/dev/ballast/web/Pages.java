@@ -15,6 +15,7 @@ import dev.ballast.inventory.HostName;
 import dev.ballast.inventory.Inventory;
 import dev.ballast.plan.Plans;
 import dev.ballast.rollback.RollbackPoints;
+import dev.ballast.rollout.PendingRestarts;
 import dev.ballast.rollout.RolloutQueries;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
@@ -43,6 +44,7 @@ public class Pages {
     private final Plans plans;
     private final Inventory inventory;
     private final RollbackPoints rollbackPoints;
+    private final PendingRestarts pendingRestarts;
     private final SweepDefinitions sweeps;
     private final SweepReports sweepReports;
     private final AuditLog audit;
@@ -55,7 +57,7 @@ public class Pages {
     private final Template auditPage;
 
     Pages(SecurityIdentity identity, WebQueries queries, RolloutQueries rollouts, Plans plans, Inventory inventory,
-            RollbackPoints rollbackPoints, SweepDefinitions sweeps, SweepReports sweepReports, AuditLog audit, Template login,
+            RollbackPoints rollbackPoints, PendingRestarts pendingRestarts, SweepDefinitions sweeps, SweepReports sweepReports, AuditLog audit, Template login,
             Template dashboard, Template rollout, Template host, @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
             @io.quarkus.qute.Location("plans.html") Template plansPage, @io.quarkus.qute.Location("audit.html") Template auditPage) {
         this.identity = identity;
@@ -64,6 +66,7 @@ public class Pages {
         this.plans = plans;
         this.inventory = inventory;
         this.rollbackPoints = rollbackPoints;
+        this.pendingRestarts = pendingRestarts;
         this.sweeps = sweeps;
         this.sweepReports = sweepReports;
         this.audit = audit;
@@ -117,6 +120,7 @@ public class Pages {
         return page(host, name).data("host", inventory.get(new HostName(name)))
                 .data("tasks", queries.tasksOf(name, 30))
                 .data("points", rollbackPoints.ofHost(name))
+                .data("pendingRestarts", pendingRestarts.ofHost(name))
                 .render();
     }
 

@@ -109,7 +109,7 @@ class DomainXmlStepsTest {
             assertThat(waiting.applied()).isTrue();
             assertThat(waiting.inEffect()).isFalse();
             assertThat(waiting.passed(step.effect())).isTrue();
-            assertThat(waiting.note()).contains(DomainXmlStep.COLD_START_NOTE).contains("vm-5-1");
+            assertThat(waiting.note()).contains(PendingRestart.COLD_START_NOTE).contains("vm-5-1");
 
             libvirt.coldStart(uuid);
             assertThat(configured.verify(shell).inEffect()).isTrue();
