@@ -13,7 +13,7 @@ import dev.ballast.remote.TestSsh;
 class PcieLinkCheckTest {
 
     @RegisterExtension
-    static final TestSsh ssh = new TestSsh(6);
+    static final TestSsh ssh = new TestSsh(11);
     final PcieLinkCheck check = new PcieLinkCheck();
 
     @Test
@@ -35,6 +35,17 @@ class PcieLinkCheckTest {
         assertThat(result.figures()).containsEntry("sta_width", "2");
 
         assertThat(CheckOnLab.run(ssh, "lab-006", check, Map.of("controller", "nvme1")).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void findsControllersBehindAVmdDomain() throws Exception {
+        CheckResult result = CheckOnLab.run(ssh, "lab-011", check, Map.of());
+        assertThat(result.status()).as(result.message()).isEqualTo(Status.PASSED);
+        assertThat(result.observed()).isEqualTo("x4 at 16GT/s (capable of x4 at 16GT/s)");
+        assertThat(result.figures()).containsEntry("bdf", "10000:e1:00.0");
+
+        assertThat(CheckOnLab.run(ssh, "lab-011", check, Map.of("controller", "nvme1")).figures())
+                .containsEntry("bdf", "10000:e2:00.0");
     }
 
     @Test
