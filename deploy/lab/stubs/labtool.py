@@ -266,9 +266,8 @@ def virt_host_validate(args):
     return ok(''.join(f'{"QEMU":>6}: {check:<69}: {verdict}\n' for check, verdict in checks))
 
 
-def nvme_controller(name=None, address=None):
-    return next((c for c in load('hardware')['controllers'] if name in (None, c['name'])
-                 and address in (None, c['address'])), None)
+def nvme_controller(name):
+    return next((c for c in load('hardware')['controllers'] if c['name'] == name), None)
 
 
 def nvme(args):
@@ -276,7 +275,7 @@ def nvme(args):
     if len(args) != 4 or args[0] != 'smart-log' or not re.fullmatch('/dev/nvme[0-9]{1,3}', args[1]) \
             or args[2:] != ['-o', 'json']:
         raise Unexpected()
-    c = nvme_controller(name=args[1][len('/dev/'):])
+    c = nvme_controller(args[1][len('/dev/'):])
     if c is None:
         return fail(1, f'Failed to open {args[1]}: No such file or directory\n')
     k = c['kelvin']
@@ -300,8 +299,9 @@ def sensors(args):
            '         "temp1_input": 48.000,\n         "temp1_max": 84.000,\n'
            '         "temp1_crit": 94.000,\n         "temp1_crit_alarm": 0.000\n      }\n   }')
     for c in load('hardware')['controllers']:
-        a = c['address']
-        chip = (int(a[5:7], 16) << 8) + (int(a[8:10], 16) << 3) + int(a[11])
+        domain, bus, device, function = (int(part, 16) for part in re.split('[:.]', c['address']))
+        # summed in a C int, so the bits of a VMD domain (10000) shift out: 10000:e1:00.0 is nvme-pci-e100
+        chip = ((domain << 16) + (bus << 8) + (device << 3) + function) & 0xffffffff
         celsius = c['kelvin'] - 273.15
         out += (f',\n   "nvme-pci-{chip:04x}":{{\n      "Adapter": "PCI adapter",\n      "Composite":{{\n'
                 f'         "temp1_input": {celsius:.3f},\n         "temp1_max": 81.850,\n'
@@ -313,18 +313,22 @@ def sensors(args):
 
 def lspci(args):
     """lspci -vvv -s BDF for a lab NVMe controller (a PCIe 4.0 x4 drive, as root sees it); an address with
-    no device prints nothing and exits 0. lspci 3.8+ marks a link narrower than it could train
-    "(downgraded)", and then the speed "(ok)" (LabLspci)."""
+    no device prints nothing and exits 0. As pciutils 3.8: LnkSta marks a speed or width below LnkCap's
+    "(downgraded)" and one that matches with nothing, and every slot carries its domain once the host has a
+    device outside domain 0000 (LabLspci)."""
     if len(args) != 3 or args[:2] != ['-vvv', '-s'] \
-            or not re.fullmatch('[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]', args[2]):
+            or not re.fullmatch('[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]', args[2]):
         raise Unexpected()
-    c = nvme_controller(address=args[2])
+    controllers = load('hardware')['controllers']
+    c = next((c for c in controllers if c['address'] == args[2]), None)
     if c is None:
         return ok()
-    speed, cap, width = c['speed'], c['cap_width'], c['width']
-    status = f'Speed {speed} (ok), Width x{width} (downgraded)' if width < cap else f'Speed {speed}, Width x{width}'
+    cap_speed, speed, cap, width = c['cap_speed'], c['speed'], c['cap_width'], c['width']
+    status = f'Speed {speed}{link_mark(rate(speed), rate(cap_speed))}, Width x{width}{link_mark(width, cap)}'
+    domains = any(not other['address'].startswith('0000:') for other in controllers)
+    slot = c['address'] if domains else c['address'][5:]
     device = 'Samsung Electronics Co Ltd NVMe SSD Controller PM9A1/PM9A3/980PRO'
-    return ok(f'{c["address"][5:]} Non-Volatile memory controller: {device} (prog-if 02 [NVM Express])\n'
+    return ok(f'{slot} Non-Volatile memory controller: {device} (prog-if 02 [NVM Express])\n'
               f'\tSubsystem: {device}\n'
               '\tControl: I/O- Mem+ BusMaster+ SpecCycle- MemWINV- VGASnoop- ParErr- Stepping- SERR- FastB2B- '
               'DisINTx+\n'
@@ -341,17 +345,26 @@ def lspci(args):
               '\t\t\tRlxdOrd+ ExtTag+ PhantFunc- AuxPwr- NoSnoop+ FLReset-\n'
               '\t\t\tMaxPayload 256 bytes, MaxReadReq 512 bytes\n'
               '\t\tDevSta:\tCorrErr- NonFatalErr- FatalErr- UnsupReq- AuxPwr- TransPend-\n'
-              f'\t\tLnkCap:\tPort #0, Speed {speed}, Width x{cap}, ASPM L1, Exit Latency L1 <64us\n'
+              f'\t\tLnkCap:\tPort #0, Speed {cap_speed}, Width x{cap}, ASPM L1, Exit Latency L1 <64us\n'
               '\t\t\tClockPM+ Surprise- LLActRep- BwNot- ASPMOptComp+\n'
               '\t\tLnkCtl:\tASPM Disabled; RCB 64 bytes, Disabled- CommClk+\n'
               '\t\t\tExtSynch- ClockPM- AutWidDis- BWInt- AutBWInt-\n'
               f'\t\tLnkSta:\t{status}\n'
               '\t\t\tTrErr- Train- SlotClk+ DLActive- BWMgmt- ABWMgmt-\n'
-              f'\t\tLnkCtl2: Target Link Speed: {speed}, EnterCompliance- SpeedDis-\n'
+              f'\t\tLnkCtl2: Target Link Speed: {cap_speed}, EnterCompliance- SpeedDis-\n'
               '\t\tLnkSta2: Current De-emphasis Level: -3.5dB, EqualizationComplete+ EqualizationPhase1+\n'
               '\tCapabilities: [b0] MSI-X: Enable+ Count=130 Masked-\n'
               '\t\tVector table: BAR=0 offset=00003000\n\t\tPBA: BAR=0 offset=00002000\n'
               '\tKernel driver in use: nvme\n\tKernel modules: nvme\n\n')
+
+
+def link_mark(sta, cap):
+    """What ls-caps.c's link_compare prints for an endpoint."""
+    return ' (downgraded)' if sta < cap else ' (overdriven)' if sta > cap else ''
+
+
+def rate(speed):
+    return float(speed[:speed.index('GT/s')])
 
 
 FIO_PERCENTILES = (1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99)
@@ -920,16 +933,14 @@ PROGRAMS = {
 # --- The initial state of host INDEX (LabHosts.typical, LabDomains.populate, LvmLayout.typical) ----------
 
 def init(index):
-    """Healthy hardware for every host (every preflight check passes); disks, domains, LVM and SELinux
-    vary by index exactly as in the in-process lab."""
+    """Healthy hardware for every host (every hardware check passes), except for the in-process lab's PCIe
+    layouts: one host in sixteen (9, 25...) has nvme0 trained at 8GT/s of its 16GT/s, so pcie-link fails there,
+    and on one (11, 27...) the controllers sit behind Intel VMD, in PCI domain 10000. Disks, domains, LVM and
+    SELinux vary by index exactly as in the in-process lab."""
     if os.listdir(STATE) != ['lock']:
         sys.exit(f'labtool: {STATE} already holds a host\'s state')
     hardware = {
-        'controllers': [
-            {'name': 'nvme0', 'root_port': '0000:00:01.1', 'address': '0000:01:00.0', 'kelvin': 308 + index % 5,
-             'speed': '16GT/s', 'cap_width': 4, 'width': 4},
-            {'name': 'nvme1', 'root_port': '0000:00:01.2', 'address': '0000:02:00.0', 'kelvin': 311 + index % 3,
-             'speed': '16GT/s', 'cap_width': 4, 'width': 4}],
+        'controllers': controllers(index),
         # IOPS, median and 99th percentile completion latency (ns) of the catalog's fio job per disk.
         'fio': {'nvme0n1': [612_480.25 + index * 37.5, 204_800, 411_648], 'nvme1n1': [598_016.75, 209_920, 419_840],
                 'sda': [71_903.4, 1_777_664, 3_063_808]}}
@@ -947,6 +958,22 @@ def init(index):
         os.chmod('/dev/vg_storage/vm-db01', 0o640)
     if index % 3 == 0:
         os.chown('/dev/vg_data/vm-app01', pwd.getpwnam('libvirt-qemu').pw_uid, grp.getgrnam('kvm').gr_gid)
+
+
+def controllers(index):
+    """The NVMe controllers of host INDEX (LabHosts.hardware): each under the sysfs path of its bridge, with its
+    link's capable (LnkCap) and trained (LnkSta) speed and width."""
+    def controller(name, parent, address, kelvin, speed='16GT/s'):
+        return {'name': name, 'parent': parent, 'address': address, 'kelvin': kelvin, 'cap_speed': '16GT/s',
+                'speed': speed, 'cap_width': 4, 'width': 4}
+    nvme0_speed = '8GT/s' if index % 16 == 9 else '16GT/s'
+    if index % 16 == 11:
+        # VMD's own bus (e0) hangs below the VMD device in domain 0000; the drives' functions are in 10000.
+        vmd = 'pci0000:00/0000:00:0e.0/pci10000:e0/'
+        return [controller('nvme0', vmd + '10000:e0:06.0', '10000:e1:00.0', 308 + index % 5, nvme0_speed),
+                controller('nvme1', vmd + '10000:e0:1d.0', '10000:e2:00.0', 311 + index % 3)]
+    return [controller('nvme0', 'pci0000:00/0000:00:01.1', '0000:01:00.0', 308 + index % 5, nvme0_speed),
+            controller('nvme1', 'pci0000:00/0000:00:01.2', '0000:02:00.0', 311 + index % 3)]
 
 
 def init_sysfs(index, hardware):
@@ -967,11 +994,10 @@ def init_sysfs(index, hardware):
             create(f'/sys/block/{disk}/{wwid_file}', wwid + '\n')
     os.makedirs('/sys/class/nvme')
     for c in hardware['controllers']:
-        function = f'/sys/devices/pci0000:00/{c["root_port"]}/{c["address"]}'
-        os.makedirs(f'{function}/nvme/{c["name"]}')
-        os.symlink(f'../../../{c["address"]}', f'{function}/nvme/{c["name"]}/device')
-        os.symlink(f'../../devices/pci0000:00/{c["root_port"]}/{c["address"]}/nvme/{c["name"]}',
-                   f'/sys/class/nvme/{c["name"]}')
+        function = f'{c["parent"]}/{c["address"]}'
+        os.makedirs(f'/sys/devices/{function}/nvme/{c["name"]}')
+        os.symlink(f'../../../{c["address"]}', f'/sys/devices/{function}/nvme/{c["name"]}/device')
+        os.symlink(f'../../devices/{function}/nvme/{c["name"]}', f'/sys/class/nvme/{c["name"]}')
     for kib in HUGEPAGE_SIZES_KIB:
         create(hugepage_knob(kib), '0\n')
 

@@ -19,31 +19,47 @@ final class Hardware {
         NO_HARDWARE
     }
 
-    /** One NVMe controller: where it sits on the bus, how hot it runs and how its link trained. */
+    /**
+     * How a controller's PCIe link trained: what it is capable of (LnkCap) and what it runs at (LnkSta).
+     * Speeds as lspci prints them ({@code 16GT/s}).
+     */
+    record Link(String capSpeed, int capWidth, String speed, int width) {
+
+        static Link full(String speed, int width) {
+            return new Link(speed, width, speed, width);
+        }
+    }
+
+    /**
+     * One NVMe controller: where it sits on the bus, how hot it runs and how its link trained. {@code parent}
+     * is the sysfs path of the bridge above it, under /sys/devices ({@code pci0000:00/0000:00:01.1}).
+     */
     static final class Nvme {
         final String name;
-        final String rootPort;
+        final String parent;
         final String address;
         volatile int kelvin;
-        final String capSpeed;
-        final int capWidth;
-        final int staWidth;
+        final Link link;
 
-        Nvme(String name, String rootPort, String address, int kelvin, String capSpeed, int capWidth, int staWidth) {
+        Nvme(String name, String parent, String address, int kelvin, Link link) {
             this.name = name;
-            this.rootPort = rootPort;
+            this.parent = parent;
             this.address = address;
             this.kelvin = kelvin;
-            this.capSpeed = capSpeed;
-            this.capWidth = capWidth;
-            this.staWidth = staWidth;
+            this.link = link;
         }
 
-        /** libsensors' chip name: bus and devfn of the address, in hex. */
+        /**
+         * libsensors' chip name: (domain << 16) + (bus << 8) + devfn, summed in a C int, so the bits of a
+         * VMD domain (10000) shift out: 10000:e1:00.0 is nvme-pci-e100.
+         */
         String sensorsChip() {
-            int bus = Integer.parseInt(address.substring(5, 7), 16);
-            int device = Integer.parseInt(address.substring(8, 10), 16);
-            return String.format("nvme-pci-%04x", (bus << 8) + (device << 3) + (address.charAt(11) - '0'));
+            String[] parts = address.split("[:.]");
+            int domain = (int) Long.parseLong(parts[0], 16);
+            int bus = Integer.parseInt(parts[1], 16);
+            int device = Integer.parseInt(parts[2], 16);
+            int function = Integer.parseInt(parts[3]);
+            return String.format("nvme-pci-%04x", (domain << 16) + (bus << 8) + (device << 3) + function);
         }
     }
 
@@ -73,5 +89,10 @@ final class Hardware {
 
     Nvme controllerAt(String address) {
         return controllers.values().stream().filter(c -> c.address.equals(address)).findFirst().orElse(null);
+    }
+
+    /** lspci prints every address with its domain once any device on the host is outside domain 0000. */
+    boolean domainsBeyondZero() {
+        return controllers.values().stream().anyMatch(c -> !c.address.startsWith("0000:"));
     }
 }

@@ -99,22 +99,22 @@ final class HardwareTools {
         return Exec.ok(out.append("\n}\n").toString());
     }
 
-    /** {@code readlink -f /sys/class/nvme/nvmeN/device}: the controller's PCI device under its root port. */
+    /** {@code readlink -f /sys/class/nvme/nvmeN/device}: the controller's PCI device under its bridge. */
     static Exec readlink(Hardware hw, List<String> args) {
         if (args.size() != 2 || !args.get(0).equals("-f") || !args.get(1).matches("/sys/class/nvme/nvme\\d{1,3}/device")) {
             throw new LabSurprise("readlink " + args);
         }
         Hardware.Nvme c = hw.controller(args.get(1).split("/")[4]);
-        return c == null ? Exec.fail(1, "") : Exec.ok("/sys/devices/pci0000:00/" + c.rootPort + "/" + c.address + "\n");
+        return c == null ? Exec.fail(1, "") : Exec.ok("/sys/devices/" + c.parent + "/" + c.address + "\n");
     }
 
     /** {@code lspci -vvv -s BDF}: an address with no device prints nothing and exits 0, as lspci does. */
     static Exec lspci(Hardware hw, List<String> args) {
         if (args.size() != 3 || !args.subList(0, 2).equals(List.of("-vvv", "-s"))
-                || !args.get(2).matches("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
+                || !args.get(2).matches("[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
             throw new LabSurprise("lspci " + args);
         }
         Hardware.Nvme c = hw.controllerAt(args.get(2));
-        return Exec.ok(c == null ? "" : LabLspci.render(c));
+        return Exec.ok(c == null ? "" : LabLspci.render(c, hw.domainsBeyondZero()));
     }
 }

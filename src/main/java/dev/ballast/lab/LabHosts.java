@@ -43,7 +43,9 @@ final class LabHosts {
      * One host in eight of each kind the preflight checks catch: 2 has no nvme-cli (10 also a sensors
      * label that breaks its JSON), 3 runs RHEL 9's 5.14, 4 has the IOMMU off in the kernel, 5 a hot
      * nvme0 (350 K = 77 °C), 6 nvme0 trained at x2, 7 no IOMMU hardware, 8 no vhost_net (the
-     * validator exits 1). Odd hosts' fio prints a warning before its JSON.
+     * validator exits 1). One in sixteen of the otherwise healthy kind 1, host 9, has nvme0 trained at
+     * 8GT/s of its 16GT/s; on host 11 (one in sixteen) both controllers sit behind Intel VMD, in PCI
+     * domain 10000. Odd hosts' fio prints a warning before its JSON.
      */
     private static void hardware(Hardware hw, int index) {
         int kind = index % 8;
@@ -54,9 +56,20 @@ final class LabHosts {
         hw.nvmeCli = kind != 2;
         hw.sensorsQuotedLabel = index % 16 == 10;
         hw.fioWarning = index % 2 == 1;
-        hw.add(new Hardware.Nvme("nvme0", "0000:00:01.1", "0000:01:00.0", kind == 5 ? 350 : 308 + index % 5, "16GT/s", 4,
-                kind == 6 ? 2 : 4));
-        hw.add(new Hardware.Nvme("nvme1", "0000:00:01.2", "0000:02:00.0", 311 + index % 3, "16GT/s", 4, 4));
+        Hardware.Link nvme0 = kind == 6 ? new Hardware.Link("16GT/s", 4, "16GT/s", 2)
+                : index % 16 == 9 ? new Hardware.Link("16GT/s", 4, "8GT/s", 4) : Hardware.Link.full("16GT/s", 4);
+        if (index % 16 == 11) {
+            // VMD's own bus (e0) hangs below the VMD device in domain 0000; the drives' functions are in 10000.
+            String vmd = "pci0000:00/0000:00:0e.0/pci10000:e0/";
+            hw.add(new Hardware.Nvme("nvme0", vmd + "10000:e0:06.0", "10000:e1:00.0", 308 + index % 5, nvme0));
+            hw.add(new Hardware.Nvme("nvme1", vmd + "10000:e0:1d.0", "10000:e2:00.0", 311 + index % 3,
+                    Hardware.Link.full("16GT/s", 4)));
+        } else {
+            hw.add(new Hardware.Nvme("nvme0", "pci0000:00/0000:00:01.1", "0000:01:00.0", kind == 5 ? 350 : 308 + index % 5,
+                    nvme0));
+            hw.add(new Hardware.Nvme("nvme1", "pci0000:00/0000:00:01.2", "0000:02:00.0", 311 + index % 3,
+                    Hardware.Link.full("16GT/s", 4)));
+        }
         hw.fio.put("nvme0n1", new Hardware.FioFigures(kind == 6 ? 391_204.5 : 612_480.25 + index * 37.5, 204_800, 411_648));
         hw.fio.put("nvme1n1", new Hardware.FioFigures(598_016.75, 209_920, 419_840));
         hw.fio.put("sda", new Hardware.FioFigures(71_903.4, 1_777_664, 3_063_808));

@@ -14,7 +14,7 @@ import dev.ballast.remote.TestSsh;
 class NvmeTemperatureCheckTest {
 
     @RegisterExtension
-    static final TestSsh ssh = new TestSsh(10);
+    static final TestSsh ssh = new TestSsh(11);
     final NvmeTemperatureCheck check = new NvmeTemperatureCheck();
 
     @Test
@@ -65,6 +65,19 @@ class NvmeTemperatureCheckTest {
             assertThat(hot.observed()).isEqualTo("79.9 °C");
         } finally {
             host.setNvmeTemperatureKelvin("nvme1", 313);
+        }
+    }
+
+    @Test
+    void findsTheSensorsChipOfAControllerBehindVmd() throws Exception {
+        HostState host = ssh.fleet().host("lab-011").state();
+        host.setNvmeCliInstalled(false);
+        try {
+            CheckResult result = CheckOnLab.run(ssh, "lab-011", check, Map.of());
+            assertThat(result.status()).as(result.message()).isEqualTo(Status.PASSED);
+            assertThat(result.figures()).containsEntry("celsius", "35.9").containsEntry("source", "sensors");
+        } finally {
+            host.setNvmeCliInstalled(true);
         }
     }
 

@@ -13,7 +13,7 @@ import dev.ballast.remote.TestSsh;
 class PcieLinkCheckTest {
 
     @RegisterExtension
-    static final TestSsh ssh = new TestSsh(6);
+    static final TestSsh ssh = new TestSsh(11);
     final PcieLinkCheck check = new PcieLinkCheck();
 
     @Test
@@ -38,6 +38,40 @@ class PcieLinkCheckTest {
     }
 
     @Test
+    void failsALinkThatTrainedBelowItsSpeed() throws Exception {
+        CheckResult result = CheckOnLab.run(ssh, "lab-009", check, Map.of());
+        assertThat(result.status()).isEqualTo(Status.FAILED);
+        assertThat(result.observed()).isEqualTo("x4 at 8GT/s (capable of x4 at 16GT/s)");
+        assertThat(result.expected()).isEqualTo("16GT/s");
+        assertThat(result.message()).isEqualTo("nvme0 at 0000:01:00.0 trained at 8GT/s, not the 16GT/s it is capable of");
+        assertThat(result.figures()).containsEntry("sta_speed", "8GT/s").containsEntry("cap_speed", "16GT/s");
+
+        assertThat(CheckOnLab.run(ssh, "lab-009", check, Map.of("controller", "nvme1")).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void holdsTheLinkToTheLowestSpeedThePlanAllows() throws Exception {
+        assertThat(CheckOnLab.run(ssh, "lab-001", check, Map.of("speed", "16")).status()).isEqualTo(Status.PASSED);
+        assertThat(CheckOnLab.run(ssh, "lab-001", check, Map.of("speed", "8", "width", "4")).status()).isEqualTo(Status.PASSED);
+        CheckResult belowPlan = CheckOnLab.run(ssh, "lab-001", check, Map.of("speed", "32"));
+        assertThat(belowPlan.status()).isEqualTo(Status.FAILED);
+        assertThat(belowPlan.expected()).isEqualTo("at least 32GT/s");
+        assertThat(belowPlan.message()).isEqualTo("nvme0 is capable of only 16GT/s, not the 32GT/s the plan expects");
+    }
+
+    @Test
+    void findsControllersBehindAVmdDomain() throws Exception {
+        CheckResult result = CheckOnLab.run(ssh, "lab-011", check, Map.of());
+        assertThat(result.status()).as(result.message()).isEqualTo(Status.PASSED);
+        assertThat(result.observed()).isEqualTo("x4 at 16GT/s (capable of x4 at 16GT/s)");
+        assertThat(result.expected()).isEqualTo("width and speed as capable");
+        assertThat(result.figures()).containsEntry("bdf", "10000:e1:00.0");
+
+        assertThat(CheckOnLab.run(ssh, "lab-011", check, Map.of("controller", "nvme1")).figures())
+                .containsEntry("bdf", "10000:e2:00.0");
+    }
+
+    @Test
     void holdsTheLinkToTheWidthThePlanExpects() throws Exception {
         assertThat(CheckOnLab.run(ssh, "lab-001", check, Map.of("width", "4")).status()).isEqualTo(Status.PASSED);
         CheckResult wider = CheckOnLab.run(ssh, "lab-001", check, Map.of("width", "8"));
@@ -59,5 +93,7 @@ class PcieLinkCheckTest {
         CheckOnLab.rejects(check, Map.of("controller", "nvme0;id", "width", "3"),
                 "steps[0].params.controller", "steps[0].params.width");
         CheckOnLab.rejects(check, Map.of("width", "x4"), "steps[0].params.width");
+        CheckOnLab.rejects(check, Map.of("speed", "16GT/s"), "steps[0].params.speed");
+        CheckOnLab.rejects(check, Map.of("speed", "10"), "steps[0].params.speed");
     }
 }
