@@ -552,13 +552,19 @@ def agent_command(domain, command):
 
 
 def define(libvirt, text):
-    """virsh define --validate /dev/stdin of a domain the host holds, filling in what libvirt fills in."""
+    """virsh define --validate /dev/stdin, filling in what libvirt fills in; an unknown UUID defines a new domain."""
     try:
         root = parse_xml(text)
     except expat.ExpatError as e:
         return fail(1, f'error: Failed to define domain from /dev/stdin\nerror: XML error: {e}\n')
-    found = [d for d in libvirt['domains'] if root.name == 'domain' and d['uuid'] == root.child_text('uuid')]
-    if not found or found[0]['name'] != root.child_text('name') or 'type' not in root.attrs:
+    if root.name != 'domain' or 'type' not in root.attrs:
+        raise Unexpected()
+    found = [d for d in libvirt['domains'] if d['uuid'] == root.child_text('uuid')]
+    same_name = [d for d in libvirt['domains'] if d['name'] == root.child_text('name')]
+    if same_name and same_name[0] not in found:
+        return fail(1, 'error: Failed to define domain from /dev/stdin\n'
+                       f"error: operation failed: domain '{same_name[0]['name']}' already exists with uuid {same_name[0]['uuid']}\n")
+    if found and found[0]['name'] != root.child_text('name'):
         raise Unexpected()
     devices = root.child('devices')
     targets = [disk.child('target').attrs.get('dev') for disk in devices.all('disk')]
@@ -567,6 +573,11 @@ def define(libvirt, text):
         return fail(1, 'error: Failed to define domain from /dev/stdin\n'
                        f"error: XML error: target '{duplicate}' duplicated for disk sources\n")
     assign_addresses(devices)
+    if not found:
+        # As libvirt does: an unknown UUID defines a new domain, shut off, whatever host it may run on elsewhere.
+        found = [{'uuid': root.child_text('uuid'), 'name': root.child_text('name'), 'agent': False}]
+        libvirt['domains'].append(found[0])
+        save('libvirt', libvirt)
     write_file(domain_file(found[0]['uuid']), format_xml(root))
     return ok(f"Domain '{found[0]['name']}' defined from /dev/stdin\n\n")
 

@@ -147,6 +147,36 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
         return pending;
     }
 
+    /**
+     * Refuses, before any domain is defined again, when defining the captured XML would do harm: the domain
+     * is no longer defined here (undefined, or migrated to another host: defining it again could start one
+     * guest on two hosts over shared storage), or its persistent XML changed since Ballast applied (a
+     * restore would silently undo those edits; the refusal shows them).
+     */
+    @Override
+    protected void guardRollback(RemoteShell shell, P p, RestorePoint point) throws RemoteFailure, StepRefusal {
+        List<String> reasons = new ArrayList<>();
+        for (Map.Entry<String, String> fact : domainFacts(point.captured())) {
+            DomainRef.Uuid uuid = uuidOf(fact.getKey());
+            String now = Domains.inactiveXml(shell, uuid);
+            String label = DomainXml.name(DomainXml.parse(fact.getValue())) + " (" + uuid.value() + ")";
+            if (now == null) {
+                reasons.add("domain " + label + " is no longer defined on this host (undefined, or migrated away) since Ballast"
+                        + " changed it: defining it again could run it on two hosts");
+                continue;
+            }
+            String applied = point.applied() == null ? null : point.applied().facts().get(fact.getKey());
+            String current = DomainXml.canonical(now);
+            if (applied != null && !current.equals(DomainXml.canonical(applied)) && !current.equals(DomainXml.canonical(fact.getValue()))) {
+                reasons.add("the persistent XML of domain " + label + " changed since Ballast applied; restoring would undo:\n"
+                        + XmlDiff.of(applied, now));
+            }
+        }
+        if (!reasons.isEmpty()) {
+            throw new StepRefusal(StepRefusal.Kind.UNSAFE, String.join("; ", reasons) + " (roll back with force to restore anyway)");
+        }
+    }
+
     /** Defines each captured XML again where it differs now, then reads it back to prove it took. */
     @Override
     public void rollback(RemoteShell shell, P p, StepState captured) throws RemoteFailure, StepRefusal {

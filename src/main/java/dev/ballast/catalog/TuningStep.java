@@ -56,6 +56,14 @@ public abstract class TuningStep<P> implements CatalogEntry {
     /** Puts back what {@code captured} says, or refuses with the reason it cannot. */
     public abstract void rollback(RemoteShell shell, P params, StepState captured) throws RemoteFailure, StepRefusal;
 
+    /**
+     * A refusal to roll back that an operator may overrule (a forced rollback skips it), judged before
+     * anything is restored: the host has changed since Ballast applied in a way a restore would trample.
+     * Refusals no force may overrule belong in {@link #rollback}.
+     */
+    protected void guardRollback(RemoteShell shell, P params, RestorePoint point) throws RemoteFailure, StepRefusal {
+    }
+
     /** Validates raw parameters; every problem is reported under {@code field}. */
     public final Configured<P> configure(String field, Map<String, String> raw) {
         Parameters params = new Parameters(field, raw);
@@ -91,8 +99,12 @@ public abstract class TuningStep<P> implements CatalogEntry {
             return step.pendingRestart(shell, params, current);
         }
 
-        public void rollback(RemoteShell shell, StepState captured) throws RemoteFailure, StepRefusal {
-            step.rollback(shell, params, captured);
+        /** Restores the point, after the step's guard unless the operator forced the rollback. */
+        public void rollback(RemoteShell shell, RestorePoint point) throws RemoteFailure, StepRefusal {
+            if (!point.forced()) {
+                step.guardRollback(shell, params, point);
+            }
+            step.rollback(shell, params, point.captured());
         }
     }
 }

@@ -1,11 +1,9 @@
 package dev.ballast.lab;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import javax.xml.stream.XMLStreamException;
@@ -139,85 +137,32 @@ public final class Libvirt {
         } catch (XMLStreamException e) {
             return Exec.fail(1, "error: Failed to define domain from /dev/stdin\nerror: XML error: " + e.getMessage() + "\n");
         }
-        Domain domain = root.name.equals("domain") ? domains.get(root.childText("uuid")) : null;
-        if (domain == null || !domain.name.equals(root.childText("name")) || root.attributes.get("type") == null) {
-            throw new LabSurprise("define of a domain the lab does not hold, or renamed: " + root.childText("name"));
+        if (!root.name.equals("domain") || root.attributes.get("type") == null) {
+            throw new LabSurprise("define of something that is not a domain: " + root.name);
         }
-        String duplicate = duplicateTarget(root.child("devices"));
+        String uuid = root.childText("uuid");
+        Domain domain = domains.get(uuid);
+        Domain sameName = domains.values().stream().filter(d -> d.name.equals(root.childText("name"))).findFirst().orElse(null);
+        if (sameName != null && sameName != domain) {
+            return Exec.fail(1, "error: Failed to define domain from /dev/stdin\nerror: operation failed: domain '" + sameName.name
+                    + "' already exists with uuid " + sameName.uuid + "\n");
+        }
+        if (domain != null && !domain.name.equals(root.childText("name"))) {
+            throw new LabSurprise("define renames domain " + domain.name);
+        }
+        if (domain == null) {
+            // As libvirt does: an unknown UUID defines a new domain, shut off, whatever host it may run on elsewhere.
+            domain = new Domain(uuid, root.childText("name"), LibvirtXml.format(root), false, false);
+            domains.put(uuid, domain);
+        }
+        String duplicate = DefineRules.duplicateTarget(root.child("devices"));
         if (duplicate != null) {
             return Exec.fail(1, "error: Failed to define domain from /dev/stdin\nerror: XML error: target '" + duplicate
                     + "' duplicated for disk sources\n");
         }
-        assignAddresses(root.child("devices"));
+        DefineRules.assignAddresses(root.child("devices"));
         domain.inactive = LibvirtXml.format(root);
         return Exec.ok("Domain '" + domain.name + "' defined from /dev/stdin\n\n");
-    }
-
-    private static String duplicateTarget(LibvirtXml.Element devices) {
-        Set<String> seen = new HashSet<>();
-        for (LibvirtXml.Element disk : devices.all("disk")) {
-            String dev = disk.child("target").attributes.get("dev");
-            if (!seen.add(dev)) {
-                return dev;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * What libvirt fills in on define: an index for a controller that has none, a PCI slot for it, and a
-     * drive address for a SCSI disk. Steps must accept XML that grew these, and rollback must remove them.
-     */
-    private static void assignAddresses(LibvirtXml.Element devices) {
-        for (LibvirtXml.Element controller : devices.all("controller")) {
-            if (!controller.attributes.containsKey("index")) {
-                Map<String, String> ordered = new LinkedHashMap<>();
-                ordered.put("type", controller.attributes.remove("type"));
-                ordered.put("index", "0");
-                ordered.putAll(controller.attributes);
-                controller.attributes.clear();
-                controller.attributes.putAll(ordered);
-            }
-            if (controller.child("address") == null && "virtio-scsi".equals(controller.attributes.get("model"))) {
-                controller.children.add(address("type", "pci", "domain", "0x0000", "bus", "0x00", "slot",
-                        String.format("0x%02x", freeSlot(devices)), "function", "0x0"));
-            }
-        }
-        int unit = 0;
-        for (LibvirtXml.Element disk : devices.all("disk")) {
-            if ("scsi".equals(disk.child("target").attributes.get("bus")) && disk.child("address") == null) {
-                disk.children.add(address("type", "drive", "controller", "0", "bus", "0", "target", "0", "unit",
-                        Integer.toString(unit)));
-            }
-            if ("scsi".equals(disk.child("target").attributes.get("bus"))) {
-                unit++;
-            }
-        }
-    }
-
-    private static int freeSlot(LibvirtXml.Element devices) {
-        Set<String> used = new HashSet<>();
-        collectSlots(devices, used);
-        int slot = 1;
-        while (used.contains(String.format("0x%02x", slot))) {
-            slot++;
-        }
-        return slot;
-    }
-
-    private static void collectSlots(LibvirtXml.Element element, Set<String> used) {
-        if (element.name.equals("address") && "pci".equals(element.attributes.get("type"))) {
-            used.add(element.attributes.get("slot"));
-        }
-        element.children.forEach(child -> collectSlots(child, used));
-    }
-
-    private static LibvirtXml.Element address(String... pairs) {
-        LibvirtXml.Element address = new LibvirtXml.Element("address");
-        for (int i = 0; i < pairs.length; i += 2) {
-            address.attributes.put(pairs[i], pairs[i + 1]);
-        }
-        return address;
     }
 
     private Exec withDomain(List<String> args, int count, java.util.function.Function<Domain, Exec> then) {
@@ -272,6 +217,17 @@ public final class Libvirt {
     public synchronized void coldStart(String uuid) {
         Domain domain = domain(uuid);
         domain.live = domain.inactive;
+    }
+
+    /** The domain leaves this host, as after {@code virsh migrate --undefinesource} or an undefine elsewhere. */
+    public synchronized void migrateAway(String uuid) {
+        domains.remove(domain(uuid).uuid);
+    }
+
+    /** An edit of the persistent XML made outside Ballast, as {@code virsh edit} makes it. */
+    public synchronized void editByHand(String uuid, java.util.function.UnaryOperator<String> edit) {
+        Domain domain = domain(uuid);
+        domain.inactive = edit.apply(domain.inactive);
     }
 
     public synchronized void agentConnected(String uuid, boolean connected) {

@@ -40,9 +40,21 @@ public class RollbackPoints {
      * The point an earlier attempt of this task captured for this step and nobody restored, if any. A
      * restored point describes a change that is undone: it is nothing a later attempt has to carry.
      */
-    public Optional<StepState> find(long taskId, int position) {
-        return jdbc.one("select cast(captured as text) from rollback_point where task_id = ? and position = ? "
-                + "and state <> 'ROLLED_BACK'", r -> new StepState(read(r.getString(1))), taskId, position);
+    public Optional<Captured> find(long taskId, int position) {
+        return jdbc.one("select task_id, position, step, cast(captured as text), cast(applied as text) from rollback_point "
+                + "where task_id = ? and position = ? and state <> 'ROLLED_BACK'", this::captured, taskId, position);
+    }
+
+    /** Records what verify saw right after the step's apply: what Ballast left, to tell later edits by others from it. */
+    public void applied(long taskId, int position, StepState observed) {
+        jdbc.update("update rollback_point set applied = cast(? as jsonb) where task_id = ? and position = ?", write(observed.facts()),
+                taskId, position);
+    }
+
+    private Captured captured(java.sql.ResultSet r) throws java.sql.SQLException {
+        String applied = r.getString(5);
+        return new Captured(r.getLong(1), r.getInt(2), r.getString(3), new StepState(read(r.getString(4))),
+                applied == null ? null : new StepState(read(applied)));
     }
 
     /**
@@ -60,7 +72,7 @@ public class RollbackPoints {
                     + "state = 'CAPTURED', created_at = now() where rollback_point.state = 'ROLLED_BACK'",
                     point.taskId(), point.rolloutId(), point.host(), point.position(), point.step(), write(point.params()),
                     write(captured.facts()));
-            return stored == 1 ? captured : find(point.taskId(), point.position()).orElseThrow();
+            return stored == 1 ? captured : find(point.taskId(), point.position()).orElseThrow().captured();
         });
     }
 
@@ -94,14 +106,15 @@ public class RollbackPoints {
     }
 
     /** A point still to be restored, with the task and position that identify it. */
-    public record Captured(long taskId, int position, String step, StepState captured) {
+    /** {@code applied}: what verify saw right after the step's apply; null when the attempt died before verify. */
+    public record Captured(long taskId, int position, String step, StepState captured, StepState applied) {
     }
 
     /** The points a rollout captured on a host and nobody has restored yet, the last applied first. */
     public List<Captured> unrestored(long rollout, String host) {
-        return jdbc.list("select task_id, position, step, cast(captured as text) from rollback_point "
+        return jdbc.list("select task_id, position, step, cast(captured as text), cast(applied as text) from rollback_point "
                 + "where rollout_id = ? and host_name = ? and state <> 'ROLLED_BACK' order by position desc",
-                r -> new Captured(r.getLong(1), r.getInt(2), r.getString(3), new StepState(read(r.getString(4)))), rollout, host);
+                this::captured, rollout, host);
     }
 
     public void mark(long taskId, int position, State state) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import dev.ballast.catalog.CheckResult;
+import dev.ballast.catalog.RestorePoint;
 import dev.ballast.catalog.StepRefusal;
 import dev.ballast.catalog.StepState;
 import dev.ballast.catalog.TuningStep;
@@ -111,14 +112,15 @@ class ApplyRun {
             StepState before = step.probe(attempt.shell());
             line.before(before);
             // Only a later attempt can find a point an earlier one captured: the first skips the lookup.
-            Optional<StepState> earlier = task.attempt() > 1 ? points.find(task.taskId(), i) : Optional.empty();
+            Optional<RollbackPoints.Captured> earlier = task.attempt() > 1 ? points.find(task.taskId(), i) : Optional.empty();
             if (step.drift(before).isEmpty()) {
                 if (earlier.isPresent()) {
                     // An earlier attempt applied this step and died: its change is this task's, to roll back with the
                     // rest. Recorded once: here only if the earlier attempt died before its line was written.
-                    applied.push(new StepUndo.Point(task.taskId(), i, step, earlier.get()));
+                    applied.push(new StepUndo.Point(task.taskId(), i, step, new RestorePoint(earlier.get().captured(),
+                            earlier.get().applied(), false)));
                     boolean recorded = writer.appliedEarlier(task, i);
-                    attempt.add(line.before(earlier.get()).after(before).detail(recorded ? "applied by an earlier attempt"
+                    attempt.add(line.before(earlier.get().captured()).after(before).detail(recorded ? "applied by an earlier attempt"
                             : "applied by an earlier attempt that ended before recording it")
                             .end(recorded ? StepOutcome.ALREADY_COMPLIANT : StepOutcome.APPLIED));
                 } else {
@@ -127,11 +129,15 @@ class ApplyRun {
                 return null;
             }
             StepState captured = points.capture(new RollbackPoints.Capture(task.taskId(), task.rolloutId(), task.host(), i, entry.id(),
-                    entry.params()), earlier.orElse(before));
-            applied.push(new StepUndo.Point(task.taskId(), i, step, captured));
+                    entry.params()), earlier.map(RollbackPoints.Captured::captured).orElse(before));
+            applied.push(new StepUndo.Point(task.taskId(), i, step, RestorePoint.of(captured)));
             attempt.flush();
             step.apply(attempt.shell(), before);
             Verification verification = step.verify(attempt.shell());
+            // What Ballast left: a later rollback tells edits others made since from it.
+            points.applied(task.taskId(), i, verification.observed());
+            applied.pop();
+            applied.push(new StepUndo.Point(task.taskId(), i, step, new RestorePoint(captured, verification.observed(), false)));
             boolean passed = verification.passed(step.effect());
             if (verification.applied()) {
                 pendingRestarts.saw(task.host(), entry.id(), verification.pendingRestart());

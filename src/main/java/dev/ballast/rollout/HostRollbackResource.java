@@ -18,7 +18,8 @@ import jakarta.ws.rs.core.Response;
 @Path("/api/hosts/{name}/rollback")
 public class HostRollbackResource {
 
-    public record RollbackRequest(Long rollout) {
+    /** {@code force}: restore past the refusals an operator may overrule (a domain changed or gone since Ballast applied). */
+    public record RollbackRequest(Long rollout, Boolean force) {
     }
 
     private final HostRollbacks rollbacks;
@@ -33,7 +34,7 @@ public class HostRollbackResource {
         if (request == null || request.rollout() == null) {
             throw InvalidInputException.of("rollout", "is required: the id of the rollout whose changes to undo");
         }
-        HostRollbacks.Started started = rollbacks.rollBack(name, request.rollout());
+        HostRollbacks.Started started = rollbacks.rollBack(name, request.rollout(), Boolean.TRUE.equals(request.force()));
         return started.created()
                 ? Response.created(URI.create("/api/rollouts/" + started.rollout().id())).entity(started.rollout()).build()
                 : Response.ok(started.rollout()).build();

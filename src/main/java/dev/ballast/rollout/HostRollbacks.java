@@ -40,7 +40,7 @@ public class HostRollbacks {
     }
 
     @Transactional
-    public Started rollBack(String host, long source) {
+    public Started rollBack(String host, long source, boolean force) {
         // Two rollbacks of one host asked at once queue behind this lock; the second finds the first.
         long hostId = jdbc.one("select id from host where name = ? for update", r -> r.getLong(1), host)
                 .orElseThrow(() -> new NotFoundException("no host named " + host));
@@ -66,9 +66,9 @@ public class HostRollbacks {
             }
             throw new ConflictException("rollout " + source + " changed nothing on " + host + " that is not restored already");
         }
-        long id = creation.createRollback(source, hostId, host, audit.actor());
+        long id = creation.createRollback(source, hostId, host, audit.actor(), force);
         audit.record("host.rollback", "host/" + host, null, Map.of("rollout", id, "rollsBack", source,
-                "steps", toRestore.stream().map(RollbackPoints.Captured::step).toList()));
+                "steps", toRestore.stream().map(RollbackPoints.Captured::step).toList(), "forced", force));
         return new Started(queries.get(id), true);
     }
 

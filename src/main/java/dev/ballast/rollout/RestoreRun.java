@@ -1,5 +1,6 @@
 package dev.ballast.rollout;
 
+import dev.ballast.catalog.RestorePoint;
 import dev.ballast.rollback.RollbackPoints;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,7 +21,8 @@ class RestoreRun {
 
     TaskOutcome run(HostAttempt attempt) {
         return RollbackRun.restore(undo, attempt, points.unrestored(attempt.rollout().rollsBack(), attempt.task().host()).stream()
-                .map(p -> new StepUndo.Point(p.taskId(), p.position(), attempt.rollout().steps().get(p.position()), p.captured()))
+                .map(p -> new StepUndo.Point(p.taskId(), p.position(), attempt.rollout().steps().get(p.position()),
+                        new RestorePoint(p.captured(), p.applied(), attempt.rollout().forced())))
                 .toList(), null);
     }
 }

@@ -92,14 +92,15 @@ public class RolloutCreation {
     /**
      * The rollback of one host: a rollout of mode ROLLBACK with one task, running the source rollout's own
      * plan copy (the steps and parameters that captured the points). The caller holds the host's lock.
+     * A forced rollback restores past the refusals an operator may overrule (see TuningStep.guardRollback).
      */
-    long createRollback(long source, long hostId, String host, String actor) {
+    long createRollback(long source, long hostId, String host, String actor, boolean forced) {
         record Source(String name, int version, String plan) {
         }
         Source plan = jdbc.one("select plan_name, plan_version, cast(plan as text) from rollout where id = ?",
                 r -> new Source(r.getString(1), r.getInt(2), r.getString(3)), source).orElseThrow();
         long id = rollouts.insert(new RolloutTransitions.NewRollout(plan.name(), plan.version(), plan.plan(), "host " + host,
-                Mode.ROLLBACK, RolloutState.RUNNING, "rolls back rollout " + source + " on " + host, actor, source));
+                Mode.ROLLBACK, RolloutState.RUNNING, "rolls back rollout " + source + " on " + host + (forced ? ", forced" : ""), actor, source, forced));
         waves.insert(id, List.of(1), WaveState.RUNNING);
         tasks.insert(id, List.of(new TaskQueue.NewTask(0, hostId, host, null, TaskState.QUEUED, null)));
         return id;
@@ -123,7 +124,7 @@ public class RolloutCreation {
         boolean held = start.heldBecause() != null;
         long id = rollouts.insert(new RolloutTransitions.NewRollout(start.stored().name(), start.stored().version(),
                 write(plan), start.selector(), start.mode(), held ? RolloutState.AWAITING_APPROVAL : RolloutState.RUNNING,
-                start.heldBecause(), start.actor(), null));
+                start.heldBecause(), start.actor(), null, false));
         waves.insert(id, planned.stream().map(List::size).toList(), held ? WaveState.PENDING : WaveState.RUNNING);
         tasks.insert(id, newTasks(planned, skipped, start));
         Map<String, Object> created = new java.util.LinkedHashMap<>(Map.of("plan", start.stored().name(), "planVersion",

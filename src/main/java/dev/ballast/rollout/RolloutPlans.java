@@ -22,7 +22,7 @@ class RolloutPlans {
 
     /** The plan with its steps and checks bound to their parameters once, not once per host. */
     record RolloutPlan(Plan plan, Mode mode, List<TuningStep.Configured<?>> steps, List<PreflightCheck.Configured<?>> checks,
-            Long rollsBack) {
+            Long rollsBack, boolean forced) {
     }
 
     private final Jdbc jdbc;
@@ -41,10 +41,10 @@ class RolloutPlans {
         if (known != null) {
             return known;
         }
-        record Row(String plan, String mode, Long rollsBack) {
+        record Row(String plan, String mode, Long rollsBack, boolean forced) {
         }
-        Row row = jdbc.one("select cast(plan as text), mode, rolls_back from rollout where id = ?",
-                r -> new Row(r.getString(1), r.getString(2), (Long) r.getObject(3)), rollout)
+        Row row = jdbc.one("select cast(plan as text), mode, rolls_back, forced from rollout where id = ?",
+                r -> new Row(r.getString(1), r.getString(2), (Long) r.getObject(3), r.getBoolean(4)), rollout)
                 .orElseThrow(() -> new NotFoundException("no rollout " + rollout));
         Plan plan = read(rollout, row.plan());
         List<TuningStep.Configured<?>> steps = new ArrayList<>();
@@ -56,7 +56,7 @@ class RolloutPlans {
             checks.add(catalog.check("preflight[" + i + "]", plan.preflight().get(i).id(), plan.preflight().get(i).params()));
         }
         RolloutPlan loaded = new RolloutPlan(plan, Mode.valueOf(row.mode()), List.copyOf(steps), List.copyOf(checks),
-                row.rollsBack());
+                row.rollsBack(), row.forced());
         cache.put(rollout, loaded);
         return loaded;
     }

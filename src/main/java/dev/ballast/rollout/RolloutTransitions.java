@@ -18,7 +18,7 @@ class RolloutTransitions {
 
     /** A rollout row about to be written, in the state it starts in. */
     record NewRollout(String planName, int planVersion, String planJson, String selector, Mode mode, RolloutState state,
-            String reason, String createdBy, Long rollsBack) {
+            String reason, String createdBy, Long rollsBack, boolean forced) {
     }
 
     /** A rollout row locked for a decision: its state and the wave it is at. */
@@ -33,10 +33,10 @@ class RolloutTransitions {
 
     /** Writes a new rollout: creation is the one write of a state with no move before it. */
     long insert(NewRollout rollout) {
-        return jdbc.one("insert into rollout (plan_name, plan_version, plan, selector, mode, state, reason, created_by, rolls_back) "
-                + "values (?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?) returning id", r -> r.getLong(1),
+        return jdbc.one("insert into rollout (plan_name, plan_version, plan, selector, mode, state, reason, created_by, rolls_back, "
+                + "forced) values (?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?) returning id", r -> r.getLong(1),
                 rollout.planName(), rollout.planVersion(), rollout.planJson(), rollout.selector(), rollout.mode(), rollout.state(),
-                rollout.reason(), rollout.createdBy(), rollout.rollsBack()).orElseThrow();
+                rollout.reason(), rollout.createdBy(), rollout.rollsBack(), rollout.forced()).orElseThrow();
     }
 
     /** Moves a rollout from one state to another, with the reason it now shows (null clears it). */

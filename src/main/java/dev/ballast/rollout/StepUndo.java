@@ -2,6 +2,7 @@ package dev.ballast.rollout;
 
 import org.jboss.logging.Logger;
 
+import dev.ballast.catalog.RestorePoint;
 import dev.ballast.catalog.StepRefusal;
 import dev.ballast.catalog.StepState;
 import dev.ballast.catalog.TuningStep;
@@ -21,7 +22,11 @@ class StepUndo {
     private static final Logger LOG = Logger.getLogger(StepUndo.class);
 
     /** A captured state to restore: the point that holds it and the step, bound to its parameters, that restores it. */
-    record Point(long taskId, int position, TuningStep.Configured<?> step, StepState captured) {
+    record Point(long taskId, int position, TuningStep.Configured<?> step, RestorePoint restore) {
+
+        StepState captured() {
+            return restore.captured();
+        }
 
         String name() {
             return step.step().id();
@@ -61,7 +66,7 @@ class StepUndo {
         StepRecord.Builder line = attempt.line(point.position(), StepRecord.Kind.ROLLBACK, point.name()).before(point.captured());
         Result result;
         try {
-            point.step().rollback(attempt.shell(), point.captured());
+            point.step().rollback(attempt.shell(), point.restore());
             StepState now = point.step().probe(attempt.shell());
             line.after(now);
             pendingRestarts.forget(attempt.task().host(), point.name());

@@ -64,7 +64,7 @@ class CapacityGuardsTest {
             assertThat(host.file("/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages")).isEqualTo("0\n");
             assertThat(host.file("/etc/tmpfiles.d/ballast-hugepages-1G.conf"))
                     .contains("w /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages - - - - 16");
-            step.rollback(shell, before);
+            step.rollback(shell, RestorePoint.of(before));
             assertThat(step.probe(shell)).isEqualTo(before);
         }
     }
@@ -87,7 +87,7 @@ class CapacityGuardsTest {
             enough.apply(shell, enough.probe(shell));
             step.apply(shell, before);
             assertThat(step.drift(step.probe(shell))).isEmpty();
-            step.rollback(shell, before);
+            step.rollback(shell, RestorePoint.of(before));
             assertThat(step.probe(shell)).isEqualTo(before);
         }
         assertThat(host.hugepages2m()).isEqualTo(7168);

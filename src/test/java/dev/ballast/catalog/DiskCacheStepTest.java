@@ -33,7 +33,7 @@ class DiskCacheStepTest {
             assertThat(DomainXml.canonical(libvirt.inactiveXml(uuid)))
                     .contains("<driver cache=\"directsync\" io=\"threads\" name=\"qemu\" type=\"raw\"/>")
                     .contains("<driver name=\"qemu\" type=\"raw\"/>");
-            step.rollback(shell, before);
+            step.rollback(shell, RestorePoint.of(before));
         }
     }
 

@@ -90,7 +90,7 @@ class DomainXmlStepsTest {
             configured.apply(shell, once);
             assertThat(configured.probe(shell)).isEqualTo(once);
             assertThat(libvirt.inactiveXml(libvirt.uuidOf("vm-4-1"))).contains("passwd='s3cret-4-1'");
-            configured.rollback(shell, before);
+            configured.rollback(shell, RestorePoint.of(before));
             assertRestored(libvirt, before);
         }
     }
@@ -114,7 +114,7 @@ class DomainXmlStepsTest {
             libvirt.coldStart(uuid);
             assertThat(configured.verify(shell).inEffect()).isTrue();
 
-            configured.rollback(shell, before);
+            configured.rollback(shell, RestorePoint.of(before));
             libvirt.coldStart(uuid);
             assertRestored(libvirt, before);
         }

@@ -118,7 +118,7 @@ class LvmThinPoolStepTest {
             StepState before = step.probe(shell);
             step.apply(shell, before);
             host.createThinVolume("vg_storage", "tp_virt_data", "vm-new01", 100L << 30);
-            assertThatThrownBy(() -> step.rollback(shell, before)).isInstanceOf(StepRefusal.class)
+            assertThatThrownBy(() -> step.rollback(shell, RestorePoint.of(before))).isInstanceOf(StepRefusal.class)
                     .hasMessageContaining("now holds thin volume(s) vm-new01")
                     .satisfies(e -> assertThat(((StepRefusal) e).kind()).isEqualTo(StepRefusal.Kind.IRREVERSIBLE));
             assertThat(step.probe(shell).get("thin_volumes")).isEqualTo("vm-new01");

@@ -29,7 +29,7 @@ final class StepOnLab {
         assertThat(verification.passed(step.effect())).as(verification.note()).isTrue();
         assertThat(step.drift(step.probe(shell))).as("compliant after apply").isEmpty();
 
-        step.rollback(shell, before);
+        step.rollback(shell, RestorePoint.of(before));
         assertThat(step.probe(shell)).as("rollback restores exactly the captured state").isEqualTo(before);
         return before;
     }

@@ -34,7 +34,7 @@ class VirtioScsiStepTest {
                     .doesNotContain("bus=\"virtio\"", "bus=\"0x07\"");
             assertThat(libvirt.liveXml(uuid)).as("the running domain keeps its disks until a cold start")
                     .contains("<target dev='vda' bus='virtio'/>");
-            step.rollback(shell, before);
+            step.rollback(shell, RestorePoint.of(before));
         }
         assertThat(libvirt.inactiveXml(uuid)).contains("<target dev='vda' bus='virtio'/>").doesNotContain("virtio-scsi");
     }
@@ -50,7 +50,7 @@ class VirtioScsiStepTest {
             step.apply(shell, before);
             assertThat(DomainXml.canonical(libvirt.inactiveXml(uuid)))
                     .contains("<target bus=\"sata\" dev=\"sda\"/>", "<target bus=\"scsi\" dev=\"sdb\"/>");
-            step.rollback(shell, before);
+            step.rollback(shell, RestorePoint.of(before));
         }
     }
 
@@ -66,7 +66,7 @@ class VirtioScsiStepTest {
             assertThat(step.drift(before)).extracting(Drift::fact).containsExactly("domain/" + uuid + " (vm-1-3) disk vda");
             step.apply(shell, before);
             assertThat(libvirt.inactiveXml(uuid).split("<controller ", -1)).hasSize(2);
-            step.rollback(shell, before);
+            step.rollback(shell, RestorePoint.of(before));
         }
     }
 
@@ -100,7 +100,7 @@ class VirtioScsiStepTest {
             StepState before = step.probe(shell);
             step.apply(shell, before);
             assertThat(DomainXml.canonical(libvirt.inactiveXml(uuid))).contains("<target bus=\"scsi\" dev=\"sdb\"/>");
-            step.rollback(shell, before);
+            step.rollback(shell, RestorePoint.of(before));
             assertThat(step.probe(shell)).isEqualTo(before);
         }
     }
