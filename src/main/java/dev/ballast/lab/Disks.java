@@ -21,12 +21,15 @@ final class Disks implements LabFiles {
         final List<String> offered;
         volatile String active;
         final String wwid;
+        /** What the distribution sets at boot, before any rule of Ballast's: the scheduler the host was found with. */
+        final String bootDefault;
 
         Disk(String name, List<String> offered, String active, String wwid) {
             this.name = name;
             this.offered = List.copyOf(offered);
             this.active = active;
             this.wwid = wwid;
+            this.bootDefault = active;
         }
 
         /** A stacked device: bio-based, so no scheduler runs and none can be chosen. */

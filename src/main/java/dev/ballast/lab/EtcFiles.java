@@ -34,6 +34,16 @@ final class EtcFiles implements LabFiles {
         return Exec.ok("");
     }
 
+    /** Every file, by path in name order, as a boot reads them. */
+    Map<String, String> all() {
+        return new TreeMap<>(files);
+    }
+
+    /** A file the host's own administrator wrote, such as /etc/sysctl.conf: no step writes it. */
+    void putByHand(String path, String text) {
+        files.put(path, text);
+    }
+
     private static void checkWritable(String path) {
         if (WRITABLE.stream().noneMatch(dir -> path.startsWith(dir) && path.indexOf('/', dir.length()) < 0)) {
             throw new LabSurprise("no step should write " + path);

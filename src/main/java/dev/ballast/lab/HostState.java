@@ -40,6 +40,24 @@ public final class HostState {
         return filesAt(path).read(path);
     }
 
+    /**
+     * Reboots the host (see {@link Boot}): runtime state is lost and rebuilt from what is persisted, and the
+     * guests that ran start again from their persistent XML. Answers the errors of guests that could not start.
+     */
+    public synchronized List<String> reboot() {
+        return Boot.reboot(this);
+    }
+
+    /** Writes a file of the host's own administrator, such as /etc/sysctl.conf, that no step writes. */
+    public synchronized void writeByHand(String path, String text) {
+        etc.putByHand(path, text);
+    }
+
+    /** Sets the kernel command line the next boot (and /proc/cmdline) has, such as one with {@code hugepages=N}. */
+    public synchronized void setKernelCommandLine(String cmdline) {
+        hugepages.cmdline = cmdline;
+    }
+
     /** Sets a disk's active scheduler directly, as drift made by someone else would. */
     public synchronized void setScheduler(String device, String scheduler) {
         disks.get(device).active = scheduler;

@@ -20,6 +20,8 @@ final class Hugepages implements LabFiles {
     /** What the host's own processes, page cache and kernel hold. */
     static final long HOST_USE_KIB = 8 * GIB_KIB;
 
+    /** The kernel command line: {@code hugepages=N} there reserves default-size pages at boot, before sysctl runs. */
+    String cmdline = "BOOT_IMAGE=/boot/vmlinuz root=/dev/mapper/vg_os-root ro quiet";
     private final long memTotalKib;
     private final Map<Long, Long> pages = new TreeMap<>(Map.of(DEFAULT_KIB, 0L, GIB_KIB, 0L));
     private final Faults faults;
@@ -33,13 +35,16 @@ final class Hugepages implements LabFiles {
 
     @Override
     public boolean owns(String path) {
-        return path.startsWith("/sys/kernel/mm/hugepages/") || path.equals("/proc/meminfo");
+        return path.startsWith("/sys/kernel/mm/hugepages/") || path.equals("/proc/meminfo") || path.equals("/proc/cmdline");
     }
 
     @Override
     public String read(String path) {
         if (path.equals("/proc/meminfo")) {
             return meminfo();
+        }
+        if (path.equals("/proc/cmdline")) {
+            return cmdline + "\n";
         }
         Matcher m = KNOB.matcher(path);
         Long count = m.matches() ? pages.get(Long.parseLong(m.group(1))) : null;
@@ -80,6 +85,23 @@ final class Hugepages implements LabFiles {
             long contiguous = Math.max(0, availableKib()) * 4 / 5 / sizeKib;
             pages.put(sizeKib, current + Math.min(wanted - current, contiguous));
         }
+    }
+
+    /** Power off: every pool is empty until the boot reserves pages again. */
+    void powerOff() {
+        pages.replaceAll((size, count) -> 0L);
+    }
+
+    /** A reservation while the host boots: memory is still whole, so the kernel grants what fits, 1G pages too. */
+    void reserveAtBoot(long sizeKib, long wanted) {
+        if (pages.containsKey(sizeKib)) {
+            pages.put(sizeKib, Math.min(wanted, Math.max(0, availableKib()) / sizeKib));
+        }
+    }
+
+    /** Free huge pages of the default size, in KiB: what a guest backed by them can still start with. */
+    long freeDefaultKib() {
+        return Math.max(0, pages.get(DEFAULT_KIB) * DEFAULT_KIB - GuestMemory.of(libvirt).hugeKib());
     }
 
     /** Huge pages of every size but one (or of all, with 0), in KiB. */

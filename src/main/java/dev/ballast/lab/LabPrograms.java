@@ -1,6 +1,10 @@
 package dev.ballast.lab;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The programs a lab host understands, each with exactly the arguments the catalog sends. Anything
@@ -21,6 +25,7 @@ final class LabPrograms {
             case "rm" -> rm(host, args);
             case "uname" -> expect(args, List.of("-r"), () -> Exec.ok(host.hardware.kernelRelease + "\n"));
             case "sysctl" -> sysctl(host, args);
+            case "grep" -> grep(host, args);
             case "udevadm" -> expect(args, List.of("control", "--reload-rules"), () -> Exec.ok(""));
             case "virsh" -> host.libvirt.virsh(args, stdin);
             case "env" -> HardwareTools.env(host.hardware, args);
@@ -82,6 +87,33 @@ final class LabPrograms {
         throw new LabSurprise("sysctl " + args);
     }
 
+    /**
+     * {@code grep -RsHE PATTERN -- PATH...} over /etc, as GNU grep answers: {@code PATH:LINE} for each match,
+     * a directory searched file by file, and exit 2 when any path did not exist, even when lines matched.
+     * The lab holds no distribution files, so paths outside /etc do not exist.
+     */
+    private static Exec grep(HostState host, List<String> args) {
+        if (args.size() < 4 || !args.get(0).equals("-RsHE") || !args.get(2).equals("--")) {
+            throw new LabSurprise("grep " + args);
+        }
+        Pattern pattern = Pattern.compile(args.get(1).replace("[[:space:]]", "\\s"));
+        Map<String, String> etc = host.etc.all();
+        StringBuilder out = new StringBuilder();
+        boolean missing = false;
+        for (String path : args.subList(3, args.size())) {
+            Map<String, String> found = new TreeMap<>();
+            etc.forEach((file, text) -> {
+                if (file.equals(path) || file.startsWith(path + "/")) {
+                    found.put(file, text);
+                }
+            });
+            missing |= found.isEmpty() && !etc.containsKey(path);
+            found.forEach((file, text) -> text.lines().filter(line -> pattern.matcher(line).find())
+                    .forEach(line -> out.append(file).append(':').append(line).append('\n')));
+        }
+        return new Exec(missing ? 2 : out.isEmpty() ? 1 : 0, out.toString(), "");
+    }
+
     /** {@code PROGRAM -- PATH}: the one shape file commands take. */
     private static String operand(List<String> args, String program) {
         if (args.size() != 2 || !args.get(0).equals("--") || !args.get(1).startsWith("/")) {
@@ -90,7 +122,7 @@ final class LabPrograms {
         return args.get(1);
     }
 
-    static Exec expect(List<String> args, List<String> expected, java.util.function.Supplier<Exec> then) {
+    static Exec expect(List<String> args, List<String> expected, Supplier<Exec> then) {
         if (!args.equals(expected)) {
             throw new LabSurprise("expected " + expected + ", got " + args);
         }

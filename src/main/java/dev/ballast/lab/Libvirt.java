@@ -219,6 +219,31 @@ public final class Libvirt {
         domain.live = domain.inactive;
     }
 
+    synchronized List<String> runningUuids() {
+        return domains.values().stream().filter(Domain::running).map(d -> d.uuid).toList();
+    }
+
+    synchronized void stopAll() {
+        domains.values().forEach(d -> d.live = null);
+    }
+
+    /**
+     * Starts a guest from its persistent XML at boot; answers the error QEMU gives when the guest is backed by
+     * huge pages the host does not hold free, else null.
+     */
+    synchronized String startAtBoot(String uuid, long freeHugeKib) {
+        Domain domain = domain(uuid);
+        LibvirtXml.Element root = parseOrFail(domain.inactive);
+        LibvirtXml.Element backing = root.child("memoryBacking");
+        long kib = Long.parseLong(root.childText("memory").strip());
+        if (backing != null && backing.child("hugepages") != null && kib > freeHugeKib) {
+            return "error: Failed to start domain '" + domain.name + "'\nerror: internal error: qemu unexpectedly closed the monitor: "
+                    + "os_mem_prealloc: Insufficient free host memory pages available to allocate guest RAM: Cannot allocate memory";
+        }
+        domain.live = domain.inactive;
+        return null;
+    }
+
     /** The domain leaves this host, as after {@code virsh migrate --undefinesource} or an undefine elsewhere. */
     public synchronized void migrateAway(String uuid) {
         domains.remove(domain(uuid).uuid);
