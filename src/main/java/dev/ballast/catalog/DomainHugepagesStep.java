@@ -57,6 +57,26 @@ final class DomainHugepagesStep extends DomainXmlStep<DomainHugepagesStep.Params
                     + (needed - memory.hugePagesFree()) + " pages short, so they would not start again; reserve them first "
                     + "with the hugepages step");
         }
+        if (memory.hugePageKib() == HugepagesStep.PageSize.SIZE_2M.kib) {
+            checkNextBoot(shell, memory, needed, changing.size());
+        }
+    }
+
+    /**
+     * Pages free now are not pages after a reboot: ones reserved with {@code sysctl -w} alone are gone then,
+     * and the guests, started from this XML by libvirt-guests, would fail with "Cannot allocate memory".
+     */
+    private static void checkNextBoot(RemoteShell shell, Meminfo memory, long needed, int guests) throws RemoteFailure, StepRefusal {
+        List<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.read(shell);
+        long atBoot = HugepagesAtBoot.pages(boot);
+        long inUse = memory.hugePagesTotal() - memory.hugePagesFree();
+        if (needed + inUse > atBoot) {
+            throw new StepRefusal(StepRefusal.Kind.UNSAFE, "the next boot reserves " + atBoot + " pages of 2048 kB ("
+                    + (boot.isEmpty() ? "nothing on the kernel command line or in sysctl sets vm.nr_hugepages"
+                            : boot.get(boot.size() - 1).describe()) + "), and the " + guests + " guests it would switch need "
+                    + needed + " beyond the " + inUse + " in use: they would not start after a reboot; persist the pages "
+                    + "with the hugepages step first");
+        }
     }
 
     @Override

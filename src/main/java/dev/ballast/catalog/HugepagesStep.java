@@ -107,10 +107,15 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
         if (count == null) {
             throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the kernel offers no " + p.size().text + " huge pages");
         }
-        return StepState.builder()
+        StepState.Builder state = StepState.builder()
                 .put("pages", count.strip())
-                .put("persist", files.get(p.persistFile()))
-                .build();
+                .put("persist", files.get(p.persistFile()));
+        if (p.size() == PageSize.SIZE_2M) {
+            List<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.read(shell);
+            state.put("boot", String.valueOf(HugepagesAtBoot.pages(boot)))
+                    .put("bootFile", boot.isEmpty() ? null : boot.get(boot.size() - 1).file());
+        }
+        return state.build();
     }
 
     /** For 1G pages only the boot configuration is compared: the pages themselves come with the next boot. */
@@ -122,6 +127,9 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
         }
         if (!Objects.equals(p.persistText(), current.facts().get("persist"))) {
             drift.add(new Drift("persist", p.persistText(), current.get("persist")));
+        }
+        if (p.size() == PageSize.SIZE_2M && !p.count().arg().equals(current.facts().get("boot"))) {
+            drift.add(new Drift("boot", p.count().arg(), current.get("boot")));
         }
         return drift;
     }
@@ -135,6 +143,7 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
         }
         checkHeadroom(p, Long.parseLong(before.get("pages")), memory);
         if (p.size() == PageSize.SIZE_2M) {
+            checkBootKeeps(shell, p);
             setPages(shell, p.count().arg());
         }
         HostFiles.write(shell, p.persistFile(), p.persistText());
@@ -153,12 +162,27 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
         }
     }
 
+    /**
+     * Refuses a count the next boot would undo: a file read after Ballast's sets the key again, and guests
+     * backed by the pages would not start after a reboot. The operator removes that line or makes it agree.
+     */
+    private static void checkBootKeeps(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
+        List<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.withOwn(HugepagesAtBoot.read(shell), p.persistFile(), p.count().value());
+        HugepagesAtBoot.Setting last = boot.get(boot.size() - 1);
+        if (last.value() != p.count().value()) {
+            throw new StepRefusal(StepRefusal.Kind.UNSAFE, last.describe() + " and is read after " + p.persistFile()
+                    + ", so the next boot would reserve " + last.value() + " pages of 2M, not " + p.count().value()
+                    + ", and guests backed by them would not start; remove that line or make it agree");
+        }
+    }
+
     /** /proc/meminfo is the kernel's own account: what it really reserved, not what was asked. */
     @Override
     public Verification verify(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
         StepState now = probe(shell, p);
         long granted = p.size() == PageSize.SIZE_2M ? Meminfo.read(shell).hugePagesTotal() : Long.parseLong(now.get("pages"));
-        boolean applied = Objects.equals(p.persistText(), now.facts().get("persist"));
+        boolean applied = Objects.equals(p.persistText(), now.facts().get("persist"))
+                && (p.size() == PageSize.SIZE_1G || p.count().arg().equals(now.facts().get("boot")));
         boolean inEffect = granted == p.count().value();
         String note;
         if (inEffect) {

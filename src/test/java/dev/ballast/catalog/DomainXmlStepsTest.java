@@ -31,10 +31,16 @@ class DomainXmlStepsTest {
         return Stream.of(new DiskCacheStep(), new VirtioScsiStep(), new DomainHugepagesStep());
     }
 
-    /** domain-hugepages refuses guests the host holds no free huge pages for: 8192 of 2M cover every lab guest. */
+    /**
+     * domain-hugepages refuses guests the host holds no free huge pages for, now and after the next boot:
+     * 8192 of 2M, reserved and on the kernel command line, cover every lab guest.
+     */
     @BeforeEach
     void reserveHugePages() {
-        ssh.fleet().hosts().forEach(host -> host.state().setHugepages2m(8192));
+        ssh.fleet().hosts().forEach(host -> {
+            host.state().setHugepages2m(8192);
+            host.state().setKernelCommandLine("BOOT_IMAGE=/boot/vmlinuz root=/dev/mapper/vg_os-root ro hugepages=8192");
+        });
     }
 
     /** virtio-scsi refuses guests not known to boot from it; these tests are about the XML, so their plans accept them. */
