@@ -12,6 +12,7 @@ so a command the catalog should never send fails loudly instead of being guessed
 
     labtool programs      the tool names, one a line (the lab links them from this list)
     labtool init INDEX    create host INDEX's initial state (1..9999), as LabHosts.typical does
+    labtool reboot        reboot the host (Boot.java); prints the errors of guests that could not start again
 """
 
 import collections
@@ -991,6 +992,7 @@ def init_sysfs(index, hardware):
     """What the catalog reads under /sys. Each controller's class entry links to its PCI function's nvme
     directory, whose device link points back up to the function, as in real sysfs."""
     nvme = ['none', 'mq-deadline', 'kyber', 'bfq']
+    boot = {}  # what the distribution sets at boot: the scheduler each disk was found with
     for disk, offered, active, wwid_file, wwid in [
             ('nvme0n1', nvme, 'none' if index % 5 == 0 else 'mq-deadline', 'wwid', f'eui.0025385b{index:08x}'),
             ('nvme1n1', nvme, 'none', 'wwid', f'eui.0025385c{index:08x}'),
@@ -1001,8 +1003,10 @@ def init_sysfs(index, hardware):
             ('dm-0', ['none'], None, None, None), ('md0', ['none'], None, None, None),
             ('nvme2n1', ['none'], None, 'wwid', f'eui.0025385d{index:08x}')]:
         create(f'/sys/block/{disk}/queue/scheduler', render_scheduler(offered, active))
+        boot[disk] = active
         if wwid_file:
             create(f'/sys/block/{disk}/{wwid_file}', wwid + '\n')
+    save('boot', {'schedulers': {disk: active for disk, active in boot.items() if active is not None}})
     os.makedirs('/sys/class/nvme')
     for c in hardware['controllers']:
         function = f'{c["parent"]}/{c["address"]}'
@@ -1147,11 +1151,103 @@ def init_etc():
                         'libvirt-qemu'], check=True)
 
 
+# --- Reboot: what Boot.java does -----------------------------------------------------------------------
+
+BOOT_SYSCTL = re.compile(r'^\s*vm\.nr_hugepages\s*=\s*(\d+)\s*$', re.M)
+BOOT_CMDLINE = re.compile(r'(?<!\S)hugepages=(\d+)(?!\S)')
+BOOT_TMPFILES = re.compile(r'^w\s+/sys/kernel/mm/hugepages/hugepages-(\d+)kB/nr_hugepages\s+-\s+-\s+-\s+-\s+(\d+)\s*$', re.M)
+BOOT_SCHEDULER_RULE = re.compile(r'^ACTION=="add\|change", SUBSYSTEM=="block", (?:ATTRS\{wwid\}=="([^"]+)"|KERNEL=="([^"]+)"), '
+                                 r'ATTR\{queue/scheduler\}="([^"]+)"$', re.M)
+BOOT_MODE_RULE = re.compile(r'^ENV\{DM_VG_NAME\}=="([^"]+)", MODE="0?([0-7]{3})"$', re.M)
+
+
+def reboot():
+    """The host reboots (Boot.java): what lives only in the running kernel is lost (schedulers go back to what
+    the distribution sets, huge page pools empty, /dev nodes 660, every guest stops); then the boot applies
+    what is persisted: hugepages= on the kernel command line, sysctl.d in name order and /etc/sysctl.conf last,
+    tmpfiles.d, udev rules; and the guests that ran start from their persistent XML, or fail for lack of huge
+    pages as QEMU does. Answers the errors of the guests that did not start."""
+    libvirt = load('libvirt')
+    were_running = [d for d in libvirt['domains'] if running(d['uuid'])]
+    for domain in were_running:
+        os.remove(domain_file(domain['uuid'], live=True))
+    pages = {kib: 0 for kib in HUGEPAGE_SIZES_KIB}
+    for disk, active in load('boot')['schedulers'].items():
+        path = f'/sys/block/{disk}/queue/scheduler'
+        rewrite_in_place(path, render_scheduler(scheduler(path)[0], active))
+    lvm = load('lvm')
+    for lv in lvm['lvs']:
+        if has_node(lv):
+            os.chmod(f'/dev/{lv["vg"]}/{lv["name"]}', 0o660)
+
+    pages_2m = None
+    for match in BOOT_CMDLINE.finditer(read_file('/proc/cmdline')):
+        pages_2m = int(match[1])
+    for path in etc_files('/etc/sysctl.d', '.conf') + (['/etc/sysctl.conf'] if os.path.isfile('/etc/sysctl.conf') else []):
+        for match in BOOT_SYSCTL.finditer(read_file(path)):
+            pages_2m = int(match[1])
+    if pages_2m is not None:
+        pages[2048] = min(pages_2m, max(0, available_kib(pages)) // 2048)
+    for path in etc_files('/etc/tmpfiles.d', '.conf'):
+        for match in BOOT_TMPFILES.finditer(read_file(path)):
+            if int(match[1]) in pages:
+                pages[int(match[1])] = min(int(match[2]), max(0, available_kib(pages)) // int(match[1]))
+    for kib, count in pages.items():
+        rewrite_in_place(hugepage_knob(kib), f'{count}\n')
+    for path in etc_files('/etc/udev/rules.d', '.rules'):
+        udev_at_boot(lvm, read_file(path))
+
+    errors = []
+    for domain in were_running:
+        root = parse_xml(read_file(domain_file(domain['uuid'])))
+        backing = root.child('memoryBacking')
+        free_kib = pages[2048] * 2048 - guest_memory()[1]
+        if backing is not None and backing.child('hugepages') is not None and int(root.child_text('memory').strip()) > free_kib:
+            errors.append(f"error: Failed to start domain '{domain['name']}'\nerror: internal error: qemu unexpectedly closed "
+                          'the monitor: os_mem_prealloc: Insufficient free host memory pages available to allocate guest '
+                          'RAM: Cannot allocate memory')
+        else:
+            write_file(domain_file(domain['uuid'], live=True), read_file(domain_file(domain['uuid'])))
+    rewrite_in_place('/proc/meminfo', meminfo(pages))
+    return errors
+
+
+def etc_files(directory, suffix):
+    return sorted(f'{directory}/{name}' for name in os.listdir(directory) if name.endswith(suffix)) \
+        if os.path.isdir(directory) else []
+
+
+def udev_at_boot(lvm, rules):
+    """udev writes a scheduler a rule names (a stacked device ignores it, one the disk lacks is refused) and
+    sets the mode of a group's volume nodes."""
+    for wwid, kernel, wanted in BOOT_SCHEDULER_RULE.findall(rules):
+        for disk, active in load('boot')['schedulers'].items():
+            path = f'/sys/block/{disk}/queue/scheduler'
+            offered, now = scheduler(path)
+            if now is not None and wanted in offered and (disk == kernel if kernel else wwid_of(disk) == wwid):
+                rewrite_in_place(path, render_scheduler(offered, wanted))
+    for vg, mode in BOOT_MODE_RULE.findall(rules):
+        for lv in lvs_of(lvm, vg):
+            if has_node(lv):
+                os.chmod(f'/dev/{vg}/{lv["name"]}', int(mode, 8))
+
+
+def wwid_of(disk):
+    for path in (f'/sys/block/{disk}/wwid', f'/sys/block/{disk}/device/wwid'):
+        if os.path.isfile(path):
+            return read_file(path).strip()
+    return None
+
+
 # --- Entry -----------------------------------------------------------------------------------------------
 
 def labtool(args):
     if args == ['programs']:
         print('\n'.join(PROGRAMS))
+        return 0
+    if args == ['reboot']:
+        with locked():
+            print(''.join(error + '\n' for error in reboot()), end='')
         return 0
     if len(args) == 2 and args[0] == 'init' and re.fullmatch('[1-9][0-9]{0,3}', args[1]):
         with locked():

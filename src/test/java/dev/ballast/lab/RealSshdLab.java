@@ -65,6 +65,11 @@ public final class RealSshdLab implements AutoCloseable {
         return Files.readString(DIR.resolve("ballast-inventory.yaml"));
     }
 
+    /** Reboots one host ({@code deploy/lab/lab reboot}); answers what the boot printed about guests that did not start. */
+    public String reboot(String host) throws IOException, InterruptedException {
+        return output(List.of(SCRIPT.toString(), "reboot", host));
+    }
+
     /** Takes the lab down, and checks on its own that no namespace, link, mount or process of it remains. */
     @Override
     public void close() throws IOException, InterruptedException {

@@ -156,6 +156,32 @@ class RealSshdLabTest {
             }
         }
         assertThat(compared).isEqualTo(applied.size());
+
+        // Applied again, then every host reboots: a host called SUCCEEDED is COMPLIANT after its reboot, its guests
+        // started again from the XML Ballast left (domain-hugepages among it, on the pages hugepages persisted).
+        long again = LabFleetFixture.startRollout("real-sshd-every-step", "lab=sshd", "apply");
+        LabFleetFixture.awaitState(again, Duration.ofSeconds(120), "SUCCEEDED", "FAILED", "HALTED");
+        for (String host : HOSTS) {
+            assertThat(lab.fleet().reboot(host)).as(host + ": guests that did not start again").isEmpty();
+        }
+        long afterReboot = LabFleetFixture.startRollout("real-sshd-every-step", "lab=sshd", "check");
+        LabFleetFixture.awaitState(afterReboot, Duration.ofSeconds(120), "SUCCEEDED", "FAILED", "HALTED");
+        for (String host : List.of("hv-001.lab", "hv-002.lab", "hv-005.lab")) {
+            assertThat(detail(again, host).getString("task.state")).as(host).isEqualTo("SUCCEEDED");
+            JsonPath checked = detail(afterReboot, host);
+            assertThat(checked.getString("task.state")).as(() -> checked.prettify()).isEqualTo("COMPLIANT");
+        }
+    }
+
+    /** A stacked device (device-mapper, md, an NVMe multipath head) has no scheduler of its own, on real sshd too. */
+    @Test
+    void aStackedDeviceIsNotApplicable() {
+        for (String device : List.of("dm-0", "md0", "nvme2n1")) {
+            given().contentType("application/json").body(Map.of("step", "io-scheduler", "params", Map.of("device", device)))
+                    .post("/api/hosts/hv-001.lab/probe").then().statusCode(409)
+                    .body("type", containsString("step-not-applicable"))
+                    .body("detail", containsString(device + " has no I/O scheduler of its own"));
+        }
     }
 
     @Test
