@@ -252,19 +252,33 @@ def udevadm(args):
 # --- Hardware: what HardwareTools, LabLspci and LabFio print --------------------------------------------
 
 def virt_host_validate(args):
-    """virt-host-validate qemu under env LC_ALL=C, on healthy hardware: IOMMU on, vhost_net loaded. Without
-    the C locale it would print in the host's language, so that is unexpected (HardwareTools.env)."""
+    """virt-host-validate qemu under env LC_ALL=C (HardwareTools.virtHostValidate): vhost_net missing on one
+    host in eight fails it, IOMMU disabled in the kernel or absent from the hardware warns. Without the C
+    locale it would print in the host's language, so that is unexpected (HardwareTools.env)."""
     if args != ['qemu'] or os.environ.get('LC_ALL') != 'C':
         raise Unexpected()
+    hardware = load('hardware')
     checks = [('Checking for hardware virtualization', 'PASS'), ('Checking if device /dev/kvm exists', 'PASS'),
               ('Checking if device /dev/kvm is accessible', 'PASS'),
-              ('Checking if device /dev/vhost-net exists', 'PASS'), ('Checking if device /dev/net/tun exists', 'PASS')]
+              ('Checking if device /dev/vhost-net exists', 'PASS' if hardware['vhost_net']
+               else "FAIL (Load the 'vhost_net' module to improve performance of virtio networking)"),
+              ('Checking if device /dev/net/tun exists', 'PASS')]
     checks += [(f"Checking for cgroup '{cgroup}' controller support", 'PASS')
                for cgroup in ('cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'blkio')]
-    checks += [('Checking for device assignment IOMMU support', 'PASS'),
-               ('Checking if IOMMU is enabled by kernel', 'PASS'),
-               ('Checking for secure guest support', 'WARN (Unknown if this platform has Secure Guest support)')]
-    return ok(''.join(f'{"QEMU":>6}: {check:<69}: {verdict}\n' for check, verdict in checks))
+    if hardware['iommu'] == 'no-hardware':
+        checks += [('Checking for device assignment IOMMU support', 'WARN (No ACPI DMAR table found, IOMMU either '
+                    'disabled in BIOS or not supported by this hardware platform)')]
+    else:
+        checks += [('Checking for device assignment IOMMU support', 'PASS'),
+                   ('Checking if IOMMU is enabled by kernel', 'PASS' if hardware['iommu'] == 'enabled'
+                    else 'WARN (IOMMU appears to be disabled in kernel. Add intel_iommu=on to kernel cmdline arguments)')]
+    checks += [('Checking for secure guest support', 'WARN (Unknown if this platform has Secure Guest support)')]
+    return Exec(0 if hardware['vhost_net'] else 1, ''.join(f'{"QEMU":>6}: {check:<69}: {verdict}\n' for check, verdict in checks))
+
+
+def uname(args):
+    """uname -r: the host's kernel, not the machine's (LabHosts.hardware)."""
+    return expect(args, ['-r'], lambda: ok(load('hardware')['kernel'] + '\n'))
 
 
 def nvme_controller(name):
@@ -272,7 +286,10 @@ def nvme_controller(name):
 
 
 def nvme(args):
-    """nvme smart-log /dev/nvmeN -o json: nvme-cli 2.x's flat object, temperatures in kelvins."""
+    """nvme smart-log /dev/nvmeN -o json: nvme-cli 2.x's flat object, temperatures in kelvins. One host in eight
+    lacks nvme-cli: bash answers for the program that is not there."""
+    if not load('hardware')['nvme_cli']:
+        return fail(127, 'bash: line 1: nvme: command not found\n')
     if len(args) != 4 or args[0] != 'smart-log' or not re.fullmatch('/dev/nvme[0-9]{1,3}', args[1]) \
             or args[2:] != ['-o', 'json']:
         raise Unexpected()
@@ -296,7 +313,8 @@ def sensors(args):
     limits it cannot read; one chip per NVMe controller, named by bus and devfn as libsensors does."""
     if args != ['-j']:
         raise Unexpected()
-    out = ('{\n   "coretemp-isa-0000":{\n      "Adapter": "ISA adapter",\n      "Package id 0":{\n'
+    label = 'CPU "Package"' if load('hardware')['sensors_quoted_label'] else 'Package id 0'
+    out = ('{\n   "coretemp-isa-0000":{\n      "Adapter": "ISA adapter",\n      "' + label + '":{\n'
            '         "temp1_input": 48.000,\n         "temp1_max": 84.000,\n'
            '         "temp1_crit": 94.000,\n         "temp1_crit_alarm": 0.000\n      }\n   }')
     for c in load('hardware')['controllers']:
@@ -389,7 +407,9 @@ def fio(args):
     if os.path.isfile(attribute) and scheduler(attribute)[1] == 'bfq':
         # BFQ's per-request accounting costs an NVMe disk about 45% of its random-read IOPS.
         iops, p50, p99 = iops * 0.55, p50 * 2, p99 * 2
-    return ok(fio_json(iops, p50, p99, int(runtime[1]), args[1][len('--filename='):]))
+    warning = 'fio: this platform does not support process shared mutexes, forcing use of threads. Use the ' \
+        '\'thread\' option to get rid of this warning.\n' if load('hardware')['fio_warning'] else ''
+    return ok(warning + fio_json(iops, p50, p99, int(runtime[1]), args[1][len('--filename='):]))
 
 
 def java_round(x):
@@ -938,24 +958,29 @@ PROGRAMS = {
     'pvs': pvs, 'vgs': vgs, 'lvs': lvs, 'wipefs': wipefs, 'pvcreate': pvcreate, 'vgcreate': vgcreate,
     'lvcreate': lvcreate, 'lvchange': lvchange, 'lvremove': lvremove, 'vgremove': vgremove, 'pvremove': pvremove,
     'getenforce': getenforce, 'semanage': semanage, 'restorecon': restorecon, 'nvme': nvme, 'sensors': sensors,
-    'lspci': lspci, 'fio': fio,
+    'lspci': lspci, 'fio': fio, 'uname': uname,
 }
 
 
 # --- The initial state of host INDEX (LabHosts.typical, LabDomains.populate, LvmLayout.typical) ----------
 
 def init(index):
-    """Healthy hardware for every host (every hardware check passes), except for the in-process lab's PCIe
-    layouts: one host in sixteen (9, 25...) has nvme0 trained at 8GT/s of its 16GT/s, so pcie-link fails there,
-    and on one (11, 27...) the controllers sit behind Intel VMD, in PCI domain 10000. Disks, domains, LVM and
-    SELinux vary by index exactly as in the in-process lab."""
+    """The in-process lab's host of the same index (LabHosts.typical): hardware, disks, domains, LVM and SELinux
+    vary by index exactly as there, and the lab contract (LabContract) holds both to it byte for byte."""
     if os.listdir(STATE) != ['lock']:
         sys.exit(f'labtool: {STATE} already holds a host\'s state')
+    kind = index % 8
     hardware = {
         'controllers': controllers(index),
+        'kernel': '5.14.0-362.8.1.el9_3.x86_64' if kind == 3 else '6.1.0-27-amd64',
+        'iommu': 'disabled-in-kernel' if kind == 4 else 'no-hardware' if kind == 7 else 'enabled',
+        'vhost_net': kind != 0,
+        'nvme_cli': kind != 2,
+        'sensors_quoted_label': index % 16 == 10,
+        'fio_warning': index % 2 == 1,
         # IOPS, median and 99th percentile completion latency (ns) of the catalog's fio job per disk.
-        'fio': {'nvme0n1': [612_480.25 + index * 37.5, 204_800, 411_648], 'nvme1n1': [598_016.75, 209_920, 419_840],
-                'sda': [71_903.4, 1_777_664, 3_063_808]}}
+        'fio': {'nvme0n1': [391_204.5 if kind == 6 else 612_480.25 + index * 37.5, 204_800, 411_648],
+                'nvme1n1': [598_016.75, 209_920, 419_840], 'sda': [71_903.4, 1_777_664, 3_063_808]}}
     save('hardware', hardware)
     init_sysfs(index, hardware)
     init_domains(index)
@@ -975,16 +1000,19 @@ def init(index):
 def controllers(index):
     """The NVMe controllers of host INDEX (LabHosts.hardware): each under the sysfs path of its bridge, with its
     link's capable (LnkCap) and trained (LnkSta) speed and width."""
-    def controller(name, parent, address, kelvin, speed='16GT/s'):
+    def controller(name, parent, address, kelvin, speed='16GT/s', width=4):
         return {'name': name, 'parent': parent, 'address': address, 'kelvin': kelvin, 'cap_speed': '16GT/s',
-                'speed': speed, 'cap_width': 4, 'width': 4}
+                'speed': speed, 'cap_width': 4, 'width': width}
+    kind = index % 8
     nvme0_speed = '8GT/s' if index % 16 == 9 else '16GT/s'
+    nvme0_width = 2 if kind == 6 else 4
     if index % 16 == 11:
         # VMD's own bus (e0) hangs below the VMD device in domain 0000; the drives' functions are in 10000.
         vmd = 'pci0000:00/0000:00:0e.0/pci10000:e0/'
         return [controller('nvme0', vmd + '10000:e0:06.0', '10000:e1:00.0', 308 + index % 5, nvme0_speed),
                 controller('nvme1', vmd + '10000:e0:1d.0', '10000:e2:00.0', 311 + index % 3)]
-    return [controller('nvme0', 'pci0000:00/0000:00:01.1', '0000:01:00.0', 308 + index % 5, nvme0_speed),
+    return [controller('nvme0', 'pci0000:00/0000:00:01.1', '0000:01:00.0', 350 if kind == 5 else 308 + index % 5,
+                       nvme0_speed, nvme0_width),
             controller('nvme1', 'pci0000:00/0000:00:01.2', '0000:02:00.0', 311 + index % 3)]
 
 

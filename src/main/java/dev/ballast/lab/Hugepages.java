@@ -117,9 +117,6 @@ final class Hugepages implements LabFiles {
         long total = pages.get(DEFAULT_KIB);
         long free = Math.max(0, total - GuestMemory.of(libvirt).hugeKib() / DEFAULT_KIB);
         long available = Math.max(0, availableKib());
-        return String.format("MemTotal:       %d kB%nMemFree:        %d kB%nMemAvailable:   %d kB%n"
-                + "HugePages_Total: %6d%nHugePages_Free:  %6d%nHugePages_Rsvd:  %6d%nHugePages_Surp:  %6d%n"
-                + "Hugepagesize:       %d kB%nHugetlb:        %d kB%n",
-                memTotalKib, available, available, total, free, 0, 0, DEFAULT_KIB, hugetlbKib(0));
+        return LabMeminfo.render(memTotalKib, available, total, free, hugetlbKib(0));
     }
 }

@@ -12,11 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.ApplicationTest;
+import dev.ballast.catalog.LabContract;
+import dev.ballast.inventory.HostConnections;
+import dev.ballast.inventory.HostName;
+import dev.ballast.remote.SshSession;
 import dev.ballast.rollout.LabFleetFixture;
+import jakarta.inject.Inject;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -26,25 +34,26 @@ import io.restassured.response.Response;
  * host rolled back from the web and checked back to exactly what the rollout had captured.
  */
 @ApplicationTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealSshdLabTest {
 
     static final List<String> HOSTS = List.of("hv-001.lab", "hv-002.lab", "hv-003.lab", "hv-004.lab", "hv-005.lab");
     static final List<String> STEPS = List.of("io-scheduler", "hugepages", "libvirt-disk-cache", "virtio-scsi",
             "domain-hugepages", "lvm-thin-pool", "raw-disk-permissions", "selinux-context");
     /** The guest-agent check is probed on its own below: odd lab hosts run a domain whose agent never answers. */
-    static final List<String> CHECKS = List.of("kernel", "iommu", "libvirt-version", "nvme-temperature", "pcie-link",
+    static final List<String> CHECKS = List.of("kernel", "libvirt-version", "iommu", "nvme-temperature", "pcie-link",
             "fio-baseline");
     static final String PLAN = """
             name: real-sshd-every-step
             description: Every check and step of the catalog, on the real-sshd lab
             preflight:
-              - check: kernel
-                params: {min: "5.15"}
-              - check: iommu
-              - check: libvirt-version
+              - check: kernel           # hv-003 runs RHEL 9's 5.14, with the backports this plan accepts
+                params: {min: "5.14"}
+              - check: libvirt-version  # before iommu: hv-004 fails both, and this one is the one asserted
                 params: {min: "8.0.0"}
-              - check: nvme-temperature
-                params: {controller: nvme0, limit: "75"}
+              - check: iommu
+              - check: nvme-temperature # hv-005's nvme0 runs at 77 °C
+                params: {controller: nvme0, limit: "80"}
               - check: pcie-link
                 params: {controller: nvme0, width: "4"}
               - check: fio-baseline
@@ -72,6 +81,9 @@ class RealSshdLabTest {
     @RegisterExtension
     static final QuarkusLab<RealSshdLab> lab = QuarkusLab.realSshd(HOSTS.size());
 
+    @Inject
+    HostConnections connections;
+
     /**
      * What each lab host's layout makes of the plan (deploy/lab/stubs/labtool init, the same layout as the
      * in-process lab): hv-003 runs a domain OpenStack nova manages, so libvirt-disk-cache refuses it and the
@@ -79,7 +91,30 @@ class RealSshdLabTest {
      * nothing, and has no SELinux. (hv-005's nvme0n1 already runs none, but without the udev rule that
      * keeps it at boot, so io-scheduler still has work there.)
      */
+    /**
+     * The stubs keep the lab contract: every committed transcript, recorded from the in-process lab, replayed
+     * command by command on the host of the same index answers the same bytes. First, on hosts as they
+     * started: the transcripts roll back what they change, and the tests below expect the hosts' first state.
+     */
     @Test
+    @Order(1)
+    void theStubsAnswerTheLabContractAsTheSimulatorDoes() throws Exception {
+        Map<Integer, List<LabContract.Exchange>> contract = LabContract.committed();
+        Map<String, List<String>> differences = new LinkedHashMap<>();
+        for (int index : LabContract.HOSTS) {
+            String host = String.format("hv-%03d.lab", index);
+            try (SshSession shell = connections.open(HostName.parse("host", host))) {
+                List<String> found = LabContract.replay(shell, contract.get(index));
+                if (!found.isEmpty()) {
+                    differences.put(host, found);
+                }
+            }
+        }
+        assertThat(differences).as("answers of the stubs that differ from the in-process lab's").isEmpty();
+    }
+
+    @Test
+    @Order(2)
     void everyStepIsAppliedVerifiedAndRolledBackOnRealSshd() throws Exception {
         LabFleetFixture.savePlan(PLAN);
         long rollout = LabFleetFixture.startRollout("real-sshd-every-step", "lab=sshd", "apply");
@@ -175,6 +210,7 @@ class RealSshdLabTest {
 
     /** A stacked device (device-mapper, md, an NVMe multipath head) has no scheduler of its own, on real sshd too. */
     @Test
+    @Order(4)
     void aStackedDeviceIsNotApplicable() {
         for (String device : List.of("dm-0", "md0", "nvme2n1")) {
             given().contentType("application/json").body(Map.of("step", "io-scheduler", "params", Map.of("device", device)))
@@ -185,6 +221,7 @@ class RealSshdLabTest {
     }
 
     @Test
+    @Order(3)
     void theGuestAgentCheckTellsAnsweringFromSilentDomains() {
         guestAgent("hv-002.lab", "vm-2-1").then().statusCode(200).body("result.status", equalTo("PASSED"));
         guestAgent("hv-001.lab", "all").then().statusCode(200).body("result.status", equalTo("FAILED"))
