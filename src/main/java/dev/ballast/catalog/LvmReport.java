@@ -112,6 +112,15 @@ record LvmReport(List<Pv> pvs, List<Vg> vgs, List<Lv> lvs) {
         return lvs.stream().filter(lv -> lv.vg().equals(group.name())).toList();
     }
 
+    /**
+     * The /dev/VG/LV links of the group's disks: thin, cache and VDO pools are not disks, and an inactive
+     * volume has no node. Each link points to the volume's /dev/dm-N node.
+     */
+    static List<RemotePath> nodeLinks(RemoteShell shell, VolumeGroup group) throws RemoteFailure {
+        return volumesOf(lvs(shell), group).stream().filter(lv -> !lv.isPool() && lv.isActive())
+                .map(lv -> RemotePath.of(group.devDirectory().path() + "/" + lv.name())).toList();
+    }
+
     Optional<Lv> lv(VolumeGroup group, LogicalVolume volume) {
         return volumesOf(group).stream().filter(lv -> lv.name().equals(volume.name())).findFirst();
     }
