@@ -641,7 +641,7 @@ def free_slot(devices):
 # --- LVM, wipefs: state in lvm.json, reports as LVM 2.03 prints them (Lvm, LvmTools) ---------------------
 
 def lvm_changer(program):
-    """A program that may change LVM: the state is saved and the /dev/VG/LV nodes follow, as udev's would."""
+    """A program that may change LVM: the state is saved and the /dev/VG/LV links follow, as udev's would."""
     def run(args):
         lvm = load('lvm')
         result = program(lvm, args)
@@ -660,8 +660,21 @@ def is_pool(lv):
 
 
 def has_node(lv):
-    """Only active volumes that are not thin pools have a /dev/VG/LV node."""
+    """Only active volumes that are not thin pools have a /dev/VG/LV link to a /dev/dm-N node."""
     return is_active(lv) and not is_pool(lv)
+
+
+def disk_at(lvm, path):
+    """The disk a path names, by its kernel name or its /dev/mapper name; None when there is none (Lvm.diskAt)."""
+    if path in lvm['disks']:
+        return lvm['disks'][path]
+    return next((d for d in lvm['disks'].values() if d.get('mapper') and path == f'/dev/mapper/{d["mapper"]}'), None)
+
+
+def pv_name(lvm, path):
+    """The name pvs prints for a PV on the device: LVM prefers /dev/mapper/NAME for a device-mapper device."""
+    disk = disk_at(lvm, path)
+    return f'/dev/mapper/{disk["mapper"]}' if disk and disk.get('mapper') else path
 
 
 def lv_extents(lv):
@@ -691,18 +704,21 @@ def find_lv(lvm, path):
 
 
 def sync_nodes(lvm):
-    """Makes /dev/VG/LV match the active volumes, new nodes 660 root:disk; a node that stays keeps its mode."""
+    """Makes /dev/VG/LV match the active volumes as udev does: each a symlink ../dm-N to the volume's node, new
+    nodes 660 root:disk; a node that stays keeps its mode (the real chmod and stat follow the link)."""
     for vg in lvm['vgs']:
         directory = f'/dev/{vg}'
-        wanted = {lv['name'] for lv in lvs_of(lvm, vg) if has_node(lv)}
+        wanted = {lv['name']: lv['dm'] for lv in lvs_of(lvm, vg) if has_node(lv)}
         if wanted and not os.path.isdir(directory):
             os.mkdir(directory, 0o755)
         if not os.path.isdir(directory) or os.path.islink(directory):
             continue
-        for name in set(os.listdir(directory)) - wanted:
+        for name in set(os.listdir(directory)) - set(wanted):
+            os.remove(os.path.realpath(f'{directory}/{name}'))
             os.remove(f'{directory}/{name}')
-        for name in wanted - set(os.listdir(directory)):
-            make_device(f'{directory}/{name}')
+        for name in set(wanted) - set(os.listdir(directory)):
+            make_device(f'/dev/{wanted[name]}')
+            os.symlink(f'../{wanted[name]}', f'{directory}/{name}')
         if not wanted:
             os.rmdir(directory)
 
@@ -749,7 +765,7 @@ def wipefs(args):
     """wipefs --noheadings --output TYPE DEVICE: the signatures on the disk, one a line; never wipes."""
     if len(args) != 4 or args[:3] != ['--noheadings', '--output', 'TYPE']:
         raise Unexpected()
-    disk = load('lvm')['disks'].get(args[3])
+    disk = disk_at(load('lvm'), args[3])
     if disk is None:
         return fail(1, f'wipefs: error: {args[3]}: probing initialization failed: No such file or directory\n')
     return ok(''.join(t + '\n' for t in disk['signatures']))
@@ -770,7 +786,8 @@ def pvcreate(lvm, args):
 
 
 def create_pv(lvm, device):
-    disk, existing = lvm['disks'].get(device), lvm['pvs'].get(device)
+    """A device-mapper disk may be named /dev/dm-N or /dev/mapper/NAME; pvs lists its PV by the latter."""
+    disk, existing = disk_at(lvm, device), lvm['pvs'].get(pv_name(lvm, device))
     if disk is None:
         return fail(LVM_FAILED, f'  No device found for {device}.\n')
     if existing and existing['vg']:
@@ -783,7 +800,7 @@ def create_pv(lvm, device):
         return Exec(LVM_FAILED, f'WARNING: {kind} signature detected on {device} at offset '
                                 f'{1080 if kind == "ext4" else 0}. Wipe it? [y/n]: [n]\n',
                     f'  Aborted wiping of {kind}.\n  1 existing signature left on the device.\n')
-    lvm['pvs'][device] = {'bytes': disk['bytes'], 'vg': ''}
+    lvm['pvs'][pv_name(lvm, device)] = {'bytes': disk['bytes'], 'vg': ''}
     disk['signatures'] = ['LVM2_member']
     return ok(f'  Physical volume "{device}" successfully created.\n')
 
@@ -795,12 +812,12 @@ def vgcreate(lvm, args):
     if vg in lvm['vgs']:
         return fail(LVM_FAILED, f'  A volume group called {vg} already exists.\n')
     created = ''
-    if device not in lvm['pvs']:
+    if pv_name(lvm, device) not in lvm['pvs']:
         result = create_pv(lvm, device)
         if result.code != 0:
             return result
         created = result.out
-    pv = lvm['pvs'][device]
+    pv = lvm['pvs'][pv_name(lvm, device)]
     if pv['vg']:
         return fail(LVM_FAILED, f"  Physical volume '{device}' is already in volume group '{pv['vg']}'\n"
                                 f"  Unable to add physical volume '{device}' to volume group '{vg}'\n"
@@ -884,15 +901,15 @@ def vgremove(lvm, args):
 def pvremove(lvm, args):
     """pvremove DEVICE: refused for a PV of a group; wipes the label."""
     device = operands(args, 1)[0]
-    pv = lvm['pvs'].get(device)
+    pv = lvm['pvs'].get(pv_name(lvm, device))
     if pv is None:
         return fail(LVM_FAILED, f'  No PV found on device {device}.\n')
     if pv['vg']:
         return fail(LVM_FAILED, f'  PV {device} is used by VG {pv["vg"]} so please use vgreduce first.\n'
                                 '  (If you are certain you need pvremove, then confirm by using --force twice.)\n')
-    del lvm['pvs'][device]
-    if device in lvm['disks']:
-        lvm['disks'][device]['signatures'] = []
+    del lvm['pvs'][pv_name(lvm, device)]
+    if disk_at(lvm, device):
+        disk_at(lvm, device)['signatures'] = []
     return ok(f'  Labels on physical volume "{device}" successfully wiped.\n')
 
 
@@ -988,8 +1005,11 @@ def init(index):
     lvm = init_lvm(index)
     init_selinux(index)
     init_etc()
-    for disk in sorted({*lvm['disks'], *lvm['pvs'], '/dev/nvme0', '/dev/nvme1'}):
+    for disk in sorted({*lvm['disks'], *lvm['pvs'], '/dev/nvme0', '/dev/nvme1'} - {*mapper_links(lvm)}):
         make_device(disk)
+    os.makedirs('/dev/mapper', exist_ok=True)
+    for link, node in mapper_links(lvm).items():
+        os.symlink(f'../{node}', link)
     sync_nodes(lvm)
     if index % 3 == 2:
         os.chmod('/dev/vg_storage/vm-db01', 0o640)
@@ -1125,23 +1145,37 @@ def nova_metadata(host):
             "        <nova:vcpus>4</nova:vcpus>\n      </nova:flavor>\n    </nova:instance>\n  </metadata>\n")
 
 
+def mapper_links(lvm):
+    """/dev/mapper/NAME of each device-mapper disk, with the dm-N node it links to."""
+    return {f'/dev/mapper/{d["mapper"]}': path[len('/dev/'):] for path, d in lvm['disks'].items() if d.get('mapper')}
+
+
 def init_lvm(index):
-    """Every host boots from vg_os on a partition of sda and has a blank nvme1n1. Then by index modulo 3:
-    (1) nvme0n1 blank and a leftover ext4 disk sdb; (2) vg_storage on nvme0n1 with linear VM disks and no
-    pool, sdb ext4; (0) vg_data spanning nvme0n1 and sdb with a thin pool in use."""
-    nvme_bytes, sdb_bytes = 1920383410176, 960197124096
+    """Every host boots from vg_os on a partition of sda (root and swap are dm-0 and dm-1) and has a blank
+    nvme1n1. Then by index modulo 3: (1) nvme0n1 blank, a leftover ext4 disk sdb, and a multipath SAN LUN
+    (dm-2, which pvs names /dev/mapper/mpatha) that the storage team made a PV of no group; (2) vg_storage on
+    nvme0n1 with linear VM disks and no pool, sdb ext4; (0) vg_data spanning nvme0n1 and sdb with a thin pool
+    in use. Device-mapper minors are handed out in activation order, as the kernel does (LvmLayout)."""
+    nvme_bytes, sdb_bytes, lun_bytes = 1920383410176, 960197124096, 2199023255552
     lvm = {'disks': {'/dev/sda': {'bytes': 480103981056, 'signatures': ['gpt', 'gpt', 'PMBR']},
                      '/dev/nvme1n1': {'bytes': nvme_bytes, 'signatures': []}},
            'pvs': {'/dev/sda3': {'bytes': 478056890368, 'vg': 'vg_os'}}, 'vgs': ['vg_os'], 'lvs': []}
+    minors = iter(range(1 << 20))
 
     def lv(vg, name, attr, size, pool=''):
-        lvm['lvs'].append({'vg': vg, 'name': name, 'attr': attr, 'bytes': size, 'pool': pool})
+        volume = {'vg': vg, 'name': name, 'attr': attr, 'bytes': size, 'pool': pool}
+        if has_node(volume):
+            volume['dm'] = f'dm-{next(minors)}'
+        lvm['lvs'].append(volume)
     lv('vg_os', 'root', '-wi-ao----', 50 * GIB)
     lv('vg_os', 'swap', '-wi-ao----', 8 * GIB)
     kind = index % 3
     lvm['disks']['/dev/nvme0n1'] = {'bytes': nvme_bytes, 'signatures': [] if kind == 1 else ['LVM2_member']}
     lvm['disks']['/dev/sdb'] = {'bytes': sdb_bytes, 'signatures': ['LVM2_member'] if kind == 0 else ['ext4']}
-    if kind == 2:
+    if kind == 1:
+        lvm['disks'][f'/dev/dm-{next(minors)}'] = {'bytes': lun_bytes, 'signatures': ['LVM2_member'], 'mapper': 'mpatha'}
+        lvm['pvs']['/dev/mapper/mpatha'] = {'bytes': lun_bytes, 'vg': ''}
+    elif kind == 2:
         lvm['pvs']['/dev/nvme0n1'] = {'bytes': nvme_bytes, 'vg': 'vg_storage'}
         lvm['vgs'].append('vg_storage')
         lv('vg_storage', 'vm-web01', '-wi-ao----', 100 * GIB)

@@ -2,6 +2,7 @@ package dev.ballast.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -23,8 +24,11 @@ record LvmReport(List<Pv> pvs, List<Vg> vgs, List<Lv> lvs) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A physical volume; {@code vg} is empty for a PV that belongs to no volume group. */
-    record Pv(String name, String vg) {
+    /**
+     * A physical volume: {@code name} as pvs prints it, {@code node} the device node that name resolves to
+     * (dm-N for /dev/mapper/NAME), and {@code vg}, empty for a PV that belongs to no volume group.
+     */
+    record Pv(String name, String node, String vg) {
     }
 
     record Vg(String name, int pvCount, int lvCount) {
@@ -52,9 +56,25 @@ record LvmReport(List<Pv> pvs, List<Vg> vgs, List<Lv> lvs) {
         return new LvmReport(pvs(shell), vgs(shell), lvs(shell));
     }
 
+    /**
+     * The PVs with their nodes, resolved in one more command. A name that is no /dev path (pvs prints
+     * {@code [unknown]} for a missing PV) stays as it is: it is no device Ballast could be given.
+     */
     static List<Pv> pvs(RemoteShell shell) throws RemoteFailure {
-        return rows(shell, Command.of("pvs", "--reportformat", "json", "-o", "pv_name,vg_name"), "pv",
-                row -> new Pv(text(row, "pv_name"), text(row, "vg_name")));
+        List<Pv> listed = rows(shell, Command.of("pvs", "--reportformat", "json", "-o", "pv_name,vg_name"), "pv",
+                row -> new Pv(text(row, "pv_name"), text(row, "pv_name"), text(row, "vg_name")));
+        Map<RemotePath, RemotePath> nodes = DeviceNodes.resolve(shell,
+                listed.stream().map(pv -> devicePath(pv.name())).flatMap(Optional::stream).distinct().toList());
+        return listed.stream().map(pv -> devicePath(pv.name()).map(nodes::get)
+                .map(node -> new Pv(pv.name(), node.path(), pv.vg())).orElse(pv)).toList();
+    }
+
+    private static Optional<RemotePath> devicePath(String name) {
+        try {
+            return Optional.of(RemotePath.of(name)).filter(path -> path.path().startsWith("/dev/"));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     static List<Vg> vgs(RemoteShell shell) throws RemoteFailure {
@@ -70,17 +90,18 @@ record LvmReport(List<Pv> pvs, List<Vg> vgs, List<Lv> lvs) {
                         text(row, "pool_lv")));
     }
 
-    Optional<Pv> pv(String name) {
-        return pvs.stream().filter(pv -> pv.name().equals(name)).findFirst();
+    /** The PV on the device node {@code node}, whatever name pvs gives it. */
+    Optional<Pv> pv(String node) {
+        return pvs.stream().filter(pv -> pv.node().equals(node)).findFirst();
     }
 
     Optional<Vg> vg(VolumeGroup group) {
         return vgs.stream().filter(vg -> vg.name().equals(group.name())).findFirst();
     }
 
-    /** The devices of the group's physical volumes, as pvs names them. */
+    /** The device nodes of the group's physical volumes. */
     List<String> devicesOf(VolumeGroup group) {
-        return pvs.stream().filter(pv -> pv.vg().equals(group.name())).map(Pv::name).toList();
+        return pvs.stream().filter(pv -> pv.vg().equals(group.name())).map(Pv::node).toList();
     }
 
     List<Lv> volumesOf(VolumeGroup group) {
@@ -89,6 +110,15 @@ record LvmReport(List<Pv> pvs, List<Vg> vgs, List<Lv> lvs) {
 
     static List<Lv> volumesOf(List<Lv> lvs, VolumeGroup group) {
         return lvs.stream().filter(lv -> lv.vg().equals(group.name())).toList();
+    }
+
+    /**
+     * The /dev/VG/LV links of the group's disks: thin, cache and VDO pools are not disks, and an inactive
+     * volume has no node. Each link points to the volume's /dev/dm-N node.
+     */
+    static List<RemotePath> nodeLinks(RemoteShell shell, VolumeGroup group) throws RemoteFailure {
+        return volumesOf(lvs(shell), group).stream().filter(lv -> !lv.isPool() && lv.isActive())
+                .map(lv -> RemotePath.of(group.devDirectory().path() + "/" + lv.name())).toList();
     }
 
     Optional<Lv> lv(VolumeGroup group, LogicalVolume volume) {

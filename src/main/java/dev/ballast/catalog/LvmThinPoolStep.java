@@ -15,6 +15,8 @@ import dev.ballast.remote.RemoteShell;
  * the pool, each only when missing. The facts record which of the three existed, so rollback removes
  * only what Ballast created, and only while the pool is still empty. It must never initialise a disk
  * that holds data: pvcreate runs without -y or -f and reads end-of-file, so any wipe prompt answers no.
+ * Devices are compared as nodes: pvs names a PV on dm-3 /dev/mapper/mpatha, and only readlink says they
+ * are one disk (see {@link DeviceNodes}).
  */
 final class LvmThinPoolStep extends TuningStep<LvmThinPoolStep.Params> {
 

@@ -87,16 +87,10 @@ final class RawDiskPermissionsStep extends TuningStep<RawDiskPermissionsStep.Par
             throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the host has no volume group " + p.vg().name());
         }
         StepState.Builder state = StepState.builder();
-        for (RemotePath node : nodes(shell, p.vg())) {
+        for (RemotePath node : LvmReport.nodeLinks(shell, p.vg())) {
             state.put(node.path(), shell.check(Command.of("stat", "-L", "-c", "%a %U:%G", "--").arg(node)).stdout().strip());
         }
         return state.put("rule", HostFiles.read(shell, p.rule())).build();
-    }
-
-    /** Thin, cache and VDO pools are not disks, and an inactive volume has no node to protect. */
-    private static List<RemotePath> nodes(RemoteShell shell, VolumeGroup vg) throws RemoteFailure {
-        return LvmReport.volumesOf(LvmReport.lvs(shell), vg).stream().filter(lv -> !lv.isPool() && lv.isActive())
-                .map(lv -> RemotePath.of(vg.devDirectory().path() + "/" + lv.name())).toList();
     }
 
     @Override
@@ -116,7 +110,7 @@ final class RawDiskPermissionsStep extends TuningStep<RawDiskPermissionsStep.Par
 
     @Override
     public void apply(RemoteShell shell, Params p, StepState before) throws RemoteFailure, StepRefusal {
-        for (RemotePath node : nodes(shell, p.vg())) {
+        for (RemotePath node : LvmReport.nodeLinks(shell, p.vg())) {
             chmod(shell, new FileMode(WANTED), node);
         }
         HostFiles.write(shell, p.rule(), p.ruleText());
@@ -136,7 +130,7 @@ final class RawDiskPermissionsStep extends TuningStep<RawDiskPermissionsStep.Par
     /** Puts back each captured mode on the nodes that still exist, and the captured rule file. */
     @Override
     public void rollback(RemoteShell shell, Params p, StepState captured) throws RemoteFailure {
-        List<RemotePath> existing = nodes(shell, p.vg());
+        List<RemotePath> existing = LvmReport.nodeLinks(shell, p.vg());
         for (Map.Entry<String, String> fact : captured.facts().entrySet()) {
             if (isNode(fact.getKey()) && existing.contains(RemotePath.of(fact.getKey()))) {
                 chmod(shell, new FileMode(mode(fact.getValue())), RemotePath.of(fact.getKey()));

@@ -1,7 +1,9 @@
 package dev.ballast.catalog;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import dev.ballast.remote.Command;
 import dev.ballast.remote.CommandResult;
@@ -10,14 +12,16 @@ import dev.ballast.remote.RemoteFailure;
 import dev.ballast.remote.RemoteShell;
 
 /**
- * Adds a local SELinux file-context rule that labels a volume group's /dev directory virt_image_t, and
- * relabels it with restorecon. /dev/VG/LV are symlinks to /dev/dm-N, so the rule labels the directory and
- * its links; the nodes the links point to keep their own label, and sVirt labels a VM's disks itself when
- * the VM starts. The rule lives in the policy store and so survives reboots.
+ * Refuses to label a volume group's VM disks virt_image_t, naming the disks and why, and rolls back the
+ * rule an earlier Ballast added. The disks are the /dev/dm-N nodes that the /dev/VG/LV links point to: the
+ * local file-context rule for /dev/VG(/.*)? that this step used to add labels only the directory and the
+ * links. The nodes' labels are sVirt's: libvirt gives each disk node its guest's own label when the guest
+ * starts and puts the default back when it stops. A label Ballast kept on the nodes (only a udev rule could,
+ * since dm-N is renumbered at boot) would fight that: relabelling on a change event takes a running guest's
+ * disk from it under enforcing mode, and rollback could not restore the labels it captured once a guest had
+ * started since. It must never report a disk labelled that is not.
  */
 final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
-
-    static final SelinuxType WANTED = new SelinuxType("virt_image_t");
 
     record Params(VolumeGroup vg) {
         /** The rule's regular expression; a '.' in the group name is escaped so it matches only itself. */
@@ -49,8 +53,9 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
 
     @Override
     public String description() {
-        return "Label a volume group's /dev directory virt_image_t with a local semanage fcontext rule and restorecon "
-                + "(not applicable where SELinux is absent or disabled)";
+        return "Refuses to label a volume group's VM disks virt_image_t: they are /dev/dm-N nodes whose labels sVirt sets "
+                + "per guest, and a /dev/VG rule labels only links (not applicable where SELinux is absent or disabled); "
+                + "rollback still undoes the rule earlier versions added";
     }
 
     @Override
@@ -74,11 +79,22 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
         return new Params(params.required("vg", VolumeGroup::new));
     }
 
-    /** Facts: the type the local rule for /dev/VG(/.*)? gives, absent when there is no such rule. */
+    /** Refuses wherever SELinux is on, naming the nodes the group's links resolve to. */
     @Override
     public StepState probe(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
+        throw refusal(shell, p);
+    }
+
+    private static StepRefusal refusal(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
         requireSelinux(shell);
-        return StepState.builder().put("fcontext", localType(shell, p.spec().arg())).build();
+        Map<RemotePath, RemotePath> nodes = DeviceNodes.resolve(shell, LvmReport.nodeLinks(shell, p.vg()));
+        String disks = nodes.isEmpty() ? p.vg().name() + " has no active volume yet, and each to come will be a dm node"
+                : "the disks of " + p.vg().name() + " are the device nodes " + nodes.entrySet().stream()
+                        .map(link -> link.getKey() + " -> " + link.getValue()).collect(Collectors.joining(", "));
+        return new StepRefusal(StepRefusal.Kind.UNSAFE, disks + "; a file-context rule for " + p.spec().arg()
+                + " would label only the directory and its links, and sVirt labels each disk node for its guest when the "
+                + "guest starts: a label Ballast kept on the nodes would take a running guest's disk from it on the next "
+                + "udev change event, so Ballast leaves disk labels to sVirt");
     }
 
     private static void requireSelinux(RemoteShell shell) throws RemoteFailure, StepRefusal {
@@ -99,8 +115,9 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
     }
 
     /**
-     * The type of the local rule for {@code spec}. semanage prints {@code SPEC  FILE-TYPE  user:role:type:level}
-     * in columns; the file type may be two words, so the spec is the first field and the context the last.
+     * The type of the local rule for {@code spec}, or null when there is none. semanage prints
+     * {@code SPEC  FILE-TYPE  user:role:type:level} in columns; the file type may be two words, so the spec
+     * is the first field and the context the last.
      */
     private static String localType(RemoteShell shell, String spec) throws RemoteFailure {
         CommandResult result = shell.check(Command.of("semanage", "fcontext", "--list", "--locallist"));
@@ -117,33 +134,32 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
         return null;
     }
 
+    /** The step wants nothing it could change: it refuses before any state is captured. */
     @Override
     public List<Drift> drift(StepState current, Params p) {
-        return WANTED.name().equals(current.get("fcontext")) ? List.of()
-                : List.of(new Drift("fcontext", WANTED.name(), current.get("fcontext")));
+        return List.of();
     }
 
     @Override
     public void apply(RemoteShell shell, Params p, StepState before) throws RemoteFailure, StepRefusal {
-        setRule(shell, p, before.get("fcontext"), WANTED);
-        relabel(shell, p);
+        throw refusal(shell, p);
     }
 
-    /** The rule is what semanage lists; restorecon ran in apply, which would have failed otherwise. */
     @Override
     public Verification verify(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
-        StepState now = probe(shell, p);
-        boolean listed = drift(now, p).isEmpty();
-        return new Verification(now, listed, listed, drift(now, p), listed
-                ? p.spec().arg() + " is labelled " + WANTED.name()
-                : "semanage lists " + p.spec().arg() + " as " + now.get("fcontext") + ", not " + WANTED.name());
+        throw refusal(shell, p);
     }
 
+    /**
+     * Puts back the rule an earlier Ballast captured (fact {@code fcontext}: the type of the local rule for
+     * /dev/VG(/.*)?, absent when there was none) and relabels the directory and links.
+     */
     @Override
     public void rollback(RemoteShell shell, Params p, StepState captured) throws RemoteFailure, StepRefusal {
-        String current = probe(shell, p).get("fcontext");
+        requireSelinux(shell);
+        String current = localType(shell, p.spec().arg());
         if (captured.absent("fcontext")) {
-            if (!StepState.ABSENT.equals(current)) {
+            if (current != null) {
                 shell.check(Command.of("semanage", "fcontext", "-d").arg(p.spec()));
             }
         } else {
@@ -154,7 +170,7 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
 
     /** Adds the rule, or modifies it when one exists: semanage refuses to add a spec that is already defined. */
     private static void setRule(RemoteShell shell, Params p, String current, SelinuxType type) throws RemoteFailure {
-        if (StepState.ABSENT.equals(current)) {
+        if (current == null) {
             shell.check(Command.of("semanage", "fcontext", "-a", "-t").arg(type).arg(p.spec()));
         } else if (!current.equals(type.name())) {
             shell.check(Command.of("semanage", "fcontext", "-m", "-t").arg(type).arg(p.spec()));

@@ -32,7 +32,8 @@ final class LabPrograms {
             case "virt-host-validate" -> throw new LabSurprise("virt-host-validate without env LC_ALL=C prints in the host's locale");
             case "nvme" -> HardwareTools.nvme(host.hardware, args);
             case "sensors" -> HardwareTools.sensors(host.hardware, args);
-            case "readlink" -> HardwareTools.readlink(host.hardware, args);
+            case "readlink" -> args.stream().anyMatch(a -> a.startsWith("/dev/")) ? LvmTools.run(host.lvm, program, args)
+                    : HardwareTools.readlink(host.hardware, args);
             case "lspci" -> HardwareTools.lspci(host.hardware, args);
             case "fio" -> LabFio.run(host.hardware, host.disks, args);
             case "pvs", "vgs", "lvs", "wipefs", "pvcreate", "vgcreate", "lvcreate", "lvchange", "lvremove", "vgremove",

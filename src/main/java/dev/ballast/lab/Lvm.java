@@ -10,8 +10,10 @@ import java.util.function.Function;
 
 /**
  * The LVM state of a lab host: disks with their on-disk signatures (what wipefs lists), physical volumes,
- * volume groups and logical volumes with their /dev nodes' modes. Renders pvs, vgs and lvs as LVM 2.03
- * prints {@code --reportformat json}: one report, every value a string, sorted as LVM sorts by default.
+ * volume groups and logical volumes with their /dev nodes' modes. As on a real host, /dev/VG/LV is a
+ * symlink to a device-mapper node /dev/dm-N, and a PV on a device-mapper disk (multipath, LUKS) is named
+ * /dev/mapper/NAME by pvs, never by its kernel name. Renders pvs, vgs and lvs as LVM 2.03 prints
+ * {@code --reportformat json}: one report, every value a string, sorted as LVM sorts by default.
  * The commands that change it are in {@link LvmTools}.
  */
 final class Lvm {
@@ -23,11 +25,19 @@ final class Lvm {
         final String name;
         final long bytes;
         final List<String> signatures = new ArrayList<>();
+        /** The /dev/mapper name of a device-mapper disk (its kernel name is dm-N), else null. */
+        final String mapper;
 
-        Disk(String name, long bytes, List<String> signatures) {
+        Disk(String name, long bytes, List<String> signatures, String mapper) {
             this.name = name;
             this.bytes = bytes;
             this.signatures.addAll(signatures);
+            this.mapper = mapper;
+        }
+
+        /** The name pvs prints for a PV on this disk: LVM prefers /dev/mapper/NAME for device-mapper devices. */
+        String pvName() {
+            return mapper == null ? "/dev/" + name : "/dev/mapper/" + mapper;
         }
     }
 
@@ -55,6 +65,8 @@ final class Lvm {
         final String pool;
         String mode = "660";
         String owner = "root:disk";
+        /** The kernel name of the node /dev/VG/LV links to (dm-N), while the volume has one. */
+        String dm;
 
         Lv(String vg, String name, String attr, long bytes, String pool) {
             this.vg = vg;
@@ -93,9 +105,30 @@ final class Lvm {
     final Map<String, Pv> pvs = new TreeMap<>();
     final List<String> vgs = new ArrayList<>();
     final List<Lv> lvs = new ArrayList<>();
+    /** Device-mapper minors are handed out in activation order, as the kernel does. */
+    private int nextDm;
 
     void disk(String name, long bytes, String... signatures) {
-        disks.put("/dev/" + name, new Disk(name, bytes, List.of(signatures)));
+        disks.put("/dev/" + name, new Disk(name, bytes, List.of(signatures), null));
+    }
+
+    /** A device-mapper disk (a multipath LUN, an opened LUKS volume): /dev/mapper/NAME links to /dev/dm-N. */
+    Disk mapperDisk(String mapper, long bytes, String... signatures) {
+        Disk disk = new Disk("dm-" + nextDm++, bytes, List.of(signatures), mapper);
+        disks.put("/dev/" + disk.name, disk);
+        return disk;
+    }
+
+    /** The disk a device path names, by its kernel name or its /dev/mapper name; null when there is none. */
+    Disk diskAt(String path) {
+        return disks.containsKey(path) ? disks.get(path)
+                : disks.values().stream().filter(d -> path.equals("/dev/mapper/" + d.mapper)).findFirst().orElse(null);
+    }
+
+    /** The name pvs prints for a PV on the device at {@code path}. */
+    String pvName(String path) {
+        Disk disk = diskAt(path);
+        return disk == null ? path : disk.pvName();
     }
 
     void pv(String device, long bytes, String vg) {
@@ -109,6 +142,9 @@ final class Lvm {
 
     Lv lv(String vg, String name, String attr, long bytes, String pool) {
         Lv lv = new Lv(vg, name, attr, bytes, pool);
+        if (lv.hasNode()) {
+            lv.dm = "dm-" + nextDm++;
+        }
         lvs.add(lv);
         return lv;
     }
@@ -120,6 +156,25 @@ final class Lvm {
     /** The volume whose /dev/VG/LV link is {@code path}: only active volumes that are not pools have one. */
     Optional<Lv> node(String path) {
         return lvs.stream().filter(lv -> lv.hasNode() && lv.node().equals(path)).findFirst();
+    }
+
+    /**
+     * What {@code readlink -f} prints for a /dev path: the dm-N node of a /dev/VG/LV or /dev/mapper link, the
+     * path itself for another node; a missing path is printed as it is when its directory exists, else null.
+     */
+    String canonical(String path) {
+        Optional<Lv> lv = node(path);
+        if (lv.isPresent()) {
+            return "/dev/" + lv.get().dm;
+        }
+        Disk disk = diskAt(path);
+        if (disk != null) {
+            return "/dev/" + disk.name;
+        }
+        String directory = path.substring(0, path.lastIndexOf('/'));
+        boolean exists = directory.equals("/dev") || directory.equals("/dev/mapper")
+                || lvs.stream().anyMatch(v -> v.hasNode() && directory.equals("/dev/" + v.vg));
+        return exists ? path : null;
     }
 
     List<Pv> pvsOf(String vg) {

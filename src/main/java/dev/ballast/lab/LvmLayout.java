@@ -2,8 +2,9 @@ package dev.ballast.lab;
 
 /**
  * The LVM and SELinux state a lab host starts with, deterministic by index. Every host boots from vg_os
- * on a partition of sda and has a blank nvme1n1. Then, by index modulo 3: (1) nvme0n1 blank and a
- * leftover ext4 disk sdb; (2) vg_storage already on nvme0n1 with linear VM disks and no pool, sdb ext4;
+ * on a partition of sda (root and swap are dm-0 and dm-1) and has a blank nvme1n1. Then, by index modulo 3:
+ * (1) nvme0n1 blank, a leftover ext4 disk sdb, and a multipath SAN LUN (dm-2, which pvs names
+ * /dev/mapper/mpatha) that the storage team made a physical volume of no group; (2) vg_storage already on nvme0n1 with linear VM disks and no pool, sdb ext4;
  * (0) vg_data spanning nvme0n1 and sdb with a thin pool in use. SELinux is enforcing on most hosts,
  * permissive on some, disabled on a few, and not installed on every fourth (a Debian-like host).
  */
@@ -12,6 +13,7 @@ final class LvmLayout {
     private static final long GIB = 1L << 30;
     private static final long NVME_BYTES = 1920383410176L;
     private static final long SDB_BYTES = 960197124096L;
+    private static final long LUN_BYTES = 2199023255552L;
 
     private LvmLayout() {
     }
@@ -27,6 +29,7 @@ final class LvmLayout {
             case 1 -> {
                 lvm.disk("nvme0n1", NVME_BYTES);
                 lvm.disk("sdb", SDB_BYTES, "ext4");
+                lvm.pv(lvm.mapperDisk("mpatha", LUN_BYTES, "LVM2_member").pvName(), LUN_BYTES, "");
             }
             case 2 -> {
                 lvm.disk("nvme0n1", NVME_BYTES, "LVM2_member");

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The LVM programs, wipefs, stat and chmod of a lab host, with the messages and exit codes LVM 2.03 and
+ * The LVM programs, wipefs, stat, chmod and readlink of a lab host, with the messages and exit codes LVM 2.03 and
  * coreutils print. Every y/n prompt reads end-of-file and so answers no, as on a real host fed no input.
  * The options that would skip those prompts (-y, -f) are surprises: the catalog must never send them.
  */
@@ -31,6 +31,7 @@ final class LvmTools {
             case "pvremove" -> pvremove(lvm, operands(program, args, 1).get(0));
             case "stat" -> stat(lvm, args);
             case "chmod" -> chmod(lvm, args);
+            case "readlink" -> readlink(lvm, args);
             default -> throw new LabSurprise("no LVM program " + program);
         };
     }
@@ -51,19 +52,20 @@ final class LvmTools {
         if (args.size() != 4 || !args.subList(0, 3).equals(List.of("--noheadings", "--output", "TYPE"))) {
             throw new LabSurprise("wipefs " + args);
         }
-        Lvm.Disk disk = lvm.disks.get(args.get(3));
+        Lvm.Disk disk = lvm.diskAt(args.get(3));
         if (disk == null) {
             return Exec.fail(1, "wipefs: error: " + args.get(3) + ": probing initialization failed: No such file or directory\n");
         }
         return Exec.ok(disk.signatures.stream().map(type -> type + "\n").reduce("", String::concat));
     }
 
+    /** A device-mapper disk may be named /dev/dm-N or /dev/mapper/NAME; pvs lists its PV by the latter. */
     private static Exec pvcreate(Lvm lvm, String device) {
-        Lvm.Disk disk = lvm.disks.get(device);
+        Lvm.Disk disk = lvm.diskAt(device);
         if (disk == null) {
             return Exec.fail(LVM_FAILED, "  No device found for " + device + ".\n");
         }
-        Lvm.Pv existing = lvm.pvs.get(device);
+        Lvm.Pv existing = lvm.pvs.get(disk.pvName());
         if (existing != null && !existing.vg.isEmpty()) {
             return Exec.fail(LVM_FAILED, "  Can't initialize physical volume \"" + device + "\" of volume group \""
                     + existing.vg + "\" without -ff\n  " + device + ": physical volume not initialized.\n");
@@ -77,7 +79,7 @@ final class LvmTools {
                     + (type.equals("ext4") ? "1080" : "0") + ". Wipe it? [y/n]: [n]\n",
                     "  Aborted wiping of " + type + ".\n  1 existing signature left on the device.\n");
         }
-        lvm.pvs.put(device, new Lvm.Pv(device, disk.bytes));
+        lvm.pvs.put(disk.pvName(), new Lvm.Pv(disk.pvName(), disk.bytes));
         disk.signatures.clear();
         disk.signatures.add("LVM2_member");
         return Exec.ok("  Physical volume \"" + device + "\" successfully created.\n");
@@ -91,14 +93,14 @@ final class LvmTools {
             return Exec.fail(LVM_FAILED, "  A volume group called " + vg + " already exists.\n");
         }
         String created = "";
-        if (!lvm.pvs.containsKey(device)) {
+        if (!lvm.pvs.containsKey(lvm.pvName(device))) {
             Exec pv = pvcreate(lvm, device);
             if (pv.exit() != 0) {
                 return pv;
             }
             created = pv.stdout();
         }
-        Lvm.Pv pv = lvm.pvs.get(device);
+        Lvm.Pv pv = lvm.pvs.get(lvm.pvName(device));
         if (!pv.vg.isEmpty()) {
             return Exec.fail(LVM_FAILED, "  Physical volume '" + device + "' is already in volume group '" + pv.vg
                     + "'\n  Unable to add physical volume '" + device + "' to volume group '" + vg + "'\n  " + device
@@ -184,7 +186,7 @@ final class LvmTools {
     }
 
     private static Exec pvremove(Lvm lvm, String device) {
-        Lvm.Pv pv = lvm.pvs.get(device);
+        Lvm.Pv pv = lvm.pvs.get(lvm.pvName(device));
         if (pv == null) {
             return Exec.fail(LVM_FAILED, "  No PV found on device " + device + ".\n");
         }
@@ -192,8 +194,8 @@ final class LvmTools {
             return Exec.fail(LVM_FAILED, "  PV " + device + " is used by VG " + pv.vg + " so please use vgreduce first.\n"
                     + "  (If you are certain you need pvremove, then confirm by using --force twice.)\n");
         }
-        lvm.pvs.remove(device);
-        lvm.disks.get(device).signatures.clear();
+        lvm.pvs.remove(pv.name);
+        lvm.diskAt(device).signatures.clear();
         return Exec.ok("  Labels on physical volume \"" + device + "\" successfully wiped.\n");
     }
 
@@ -216,6 +218,28 @@ final class LvmTools {
         }
         lv.get().mode = Integer.toOctalString(Integer.parseInt(args.get(0), 8));
         return Exec.ok("");
+    }
+
+    /**
+     * {@code readlink -f -- PATH...} as GNU readlink answers: one canonical path a line, in the order asked;
+     * a path it cannot resolve prints nothing (it is quiet by default) and makes the exit status 1.
+     */
+    private static Exec readlink(Lvm lvm, List<String> args) {
+        if (args.size() < 3 || !args.subList(0, 2).equals(List.of("-f", "--"))
+                || !args.stream().skip(2).allMatch(path -> path.matches("/dev(/[A-Za-z0-9_.+:@-]+)+"))) {
+            throw new LabSurprise("readlink " + args);
+        }
+        StringBuilder out = new StringBuilder();
+        int exit = 0;
+        for (String path : args.subList(2, args.size())) {
+            String canonical = lvm.canonical(path);
+            if (canonical == null) {
+                exit = 1;
+            } else {
+                out.append(canonical).append('\n');
+            }
+        }
+        return new Exec(exit, out.toString(), "");
     }
 
     private static String devPath(String path) {

@@ -70,6 +70,22 @@ class LvmThinPoolStepTest {
         assertThat(host.logicalVolumes("vg_storage")).containsExactly("iso-archive", "vm-db01", "vm-web01");
     }
 
+    /**
+     * lab-001's multipath LUN is the kernel's dm-2, a PV of no group that pvs names /dev/mapper/mpatha: the
+     * step must see the PV it was given as dm-2, create only the group and the pool, and keep the PV.
+     */
+    @Test
+    void knowsAPhysicalVolumeThatPvsNamesByItsMapperName() throws Exception {
+        try (SshSession shell = ssh.open("lab-001")) {
+            StepState before = StepOnLab.fullCycle(shell, pool("dm-2", "vg_san"));
+            assertThat(before.facts()).containsEntry("pv", LvmThinPoolStep.ORPHAN).containsEntry("vg", StepState.ABSENT)
+                    .containsEntry("signatures", "LVM2_member");
+        }
+        HostState host = ssh.fleet().host("lab-001").state();
+        assertThat(host.volumeGroup("vg_san")).isFalse();
+        assertThat(host.physicalVolume("/dev/mapper/mpatha")).isTrue();
+    }
+
     @Test
     void refusesADiskThatHoldsASignature() throws Exception {
         try (SshSession shell = ssh.open("lab-001")) {

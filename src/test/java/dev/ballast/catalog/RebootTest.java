@@ -38,8 +38,7 @@ class RebootTest {
                 StepOnLab.configure(new DiskCacheStep(), Map.of("domain", "all")),
                 StepOnLab.configure(new VirtioScsiStep(), Map.of("domain", "all", "acceptUnknownGuests", "true")),
                 StepOnLab.configure(new DomainHugepagesStep(), Map.of("domain", "all")),
-                StepOnLab.configure(new LvmThinPoolStep(), Map.of("device", "nvme1n1", "vg", "vg_lab", "pool", "tp_lab", "size", "500G")),
-                StepOnLab.configure(new SelinuxContextStep(), Map.of("vg", "vg_storage")));
+                StepOnLab.configure(new LvmThinPoolStep(), Map.of("device", "nvme1n1", "vg", "vg_lab", "pool", "tp_lab", "size", "500G")));
         try (SshSession shell = ssh.open("lab-002")) {
             for (TuningStep.Configured<?> step : steps) {
                 step.apply(shell, step.probe(shell));

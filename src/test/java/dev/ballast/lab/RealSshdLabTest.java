@@ -39,7 +39,7 @@ class RealSshdLabTest {
 
     static final List<String> HOSTS = List.of("hv-001.lab", "hv-002.lab", "hv-003.lab", "hv-004.lab", "hv-005.lab");
     static final List<String> STEPS = List.of("io-scheduler", "hugepages", "libvirt-disk-cache", "virtio-scsi",
-            "domain-hugepages", "lvm-thin-pool", "raw-disk-permissions", "selinux-context");
+            "domain-hugepages", "lvm-thin-pool", "raw-disk-permissions");
     /** The guest-agent check is probed on its own below: odd lab hosts run a domain whose agent never answers. */
     static final List<String> CHECKS = List.of("kernel", "libvirt-version", "iommu", "nvme-temperature", "pcie-link",
             "fio-baseline");
@@ -72,8 +72,6 @@ class RealSshdLabTest {
               - step: lvm-thin-pool
                 params: {device: nvme1n1, vg: vg_lab, pool: tp_lab, size: 500G}
               - step: raw-disk-permissions
-                params: {vg: vg_lab}
-              - step: selinux-context
                 params: {vg: vg_lab}
             waves: {canary: 1, sizes: [100%], maxWaveFailures: 2, maxTotalFailures: 2}
             """;
@@ -226,6 +224,23 @@ class RealSshdLabTest {
         guestAgent("hv-002.lab", "vm-2-1").then().statusCode(200).body("result.status", equalTo("PASSED"));
         guestAgent("hv-001.lab", "all").then().statusCode(200).body("result.status", equalTo("FAILED"))
                 .body("result.message", containsString("did not answer on 1 of 2 domains"));
+    }
+
+    /**
+     * The stubs' /dev/VG/LV and /dev/mapper/NAME are symlinks to dm nodes numbered as in the in-process lab, and
+     * the real readlink resolves them: hv-001's multipath PV is dm-2, hv-002's VM disks are dm-2 and dm-3.
+     */
+    @Test
+    void stepsSeeTheDeviceMapperNodesBehindTheLinks() {
+        probeStep("hv-001.lab", "lvm-thin-pool", Map.of("device", "dm-2", "vg", "vg_san", "pool", "tp_san", "size", "500G"))
+                .then().statusCode(200).body("state.pv", equalTo("(no volume group)"));
+        probeStep("hv-002.lab", "selinux-context", Map.of("vg", "vg_storage")).then().statusCode(409)
+                .body("detail", containsString("/dev/vg_storage/vm-db01 -> /dev/dm-3, /dev/vg_storage/vm-web01 -> /dev/dm-2"));
+    }
+
+    private static Response probeStep(String host, String step, Map<String, String> params) {
+        return given().contentType("application/json").body(Map.of("step", step, "params", params))
+                .post("/api/hosts/" + host + "/probe");
     }
 
     private static Response guestAgent(String host, String domain) {

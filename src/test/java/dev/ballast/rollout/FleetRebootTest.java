@@ -43,8 +43,6 @@ class FleetRebootTest {
                 params: {device: nvme1n1, vg: vg_lab, pool: tp_lab, size: 500G}
               - step: raw-disk-permissions
                 params: {vg: vg_lab}
-              - step: selinux-context
-                params: {vg: vg_lab}
             waves: {canary: 1, sizes: [100%], maxWaveFailures: 100%, maxTotalFailures: 100%, onThreshold: continue}
             concurrency: 8
             """;
