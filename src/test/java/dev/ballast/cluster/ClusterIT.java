@@ -159,12 +159,18 @@ class ClusterIT {
         first.kill();
         long orphaned = count("select count(*) from host_task where state = 'RUNNING' and lease_owner = 'first'");
         assertThat(orphaned).as("hosts in flight when the process died").isPositive();
+        String killedLines = "select count(*) from step_result r join host_task t on t.id = r.task_id"
+                + " where t.lease_owner = 'first' and t.state = 'RUNNING' and r.attempt = t.attempt";
+        long linesOfTheKilled = count(killedLines);
 
         BallastProcess second = ballast("second");
         assertThat(awaitEnd(second, id, Duration.ofSeconds(120))).isEqualTo("SUCCEEDED");
         assertEveryHostChangedOnceAndOnlyOnce(60);
         assertThat(count("select count(*) from host_task where attempt = 2")).as("tasks taken over after the kill")
                 .isEqualTo(orphaned);
+        assertThat(count("select count(*) from step_result where attempt = 1 and instance = 'first'"
+                + " and task_id in (select id from host_task where attempt = 2)"))
+                .as("what the killed attempts recorded stays in their hosts' history").isEqualTo(linesOfTheKilled);
         assertThat(count("select count(distinct instance) from step_result")).isEqualTo(2);
     }
 
