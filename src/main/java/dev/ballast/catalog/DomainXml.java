@@ -68,12 +68,22 @@ final class DomainXml {
     }
 
     static String serialize(Document document) {
+        return print(document, false);
+    }
+
+    /** One element or text per line, for a diff a person reads. */
+    static String indented(Document document) {
+        return print(document, true);
+    }
+
+    private static String print(Document document, boolean indent) {
         try {
             TransformerFactory factory = TransformerFactory.newInstance();
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
             Transformer transformer = factory.newTransformer();
             transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.INDENT, indent ? "yes" : "no");
             StringWriter out = new StringWriter();
             transformer.transform(new DOMSource(document), new StreamResult(out));
             return out.toString();

@@ -1,16 +1,8 @@
 package dev.ballast.catalog;
 
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.xml.XMLConstants;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
@@ -63,19 +55,7 @@ final class XmlDiff {
     private static List<String> lines(String xml) {
         Document document = DomainXml.parse(DomainXml.canonical(xml));
         mask(document.getDocumentElement());
-        try {
-            TransformerFactory factory = TransformerFactory.newInstance();
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
-            Transformer transformer = factory.newTransformer();
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            transformer.setOutputProperty(OutputKeys.INDENT, "yes");
-            StringWriter out = new StringWriter();
-            transformer.transform(new DOMSource(document), new StreamResult(out));
-            return out.toString().lines().filter(l -> !l.isBlank()).toList();
-        } catch (TransformerException e) {
-            throw new IllegalStateException("cannot print domain XML", e);
-        }
+        return DomainXml.indented(document).lines().filter(l -> !l.isBlank()).toList();
     }
 
     private static void mask(Element element) {
