@@ -18,6 +18,18 @@ class LabLibvirtTest {
     @RegisterExtension
     static final TestSsh ssh = new TestSsh(1);
 
+    private static final String TRANSIENT_UUID = "c1c1c1c1-0001-4000-8000-00000000c1c1";
+
+    /**
+     * Starts, as {@code virsh create} would, a transient copy of a lab domain named {@code name}: the kind of
+     * guest a CI job or another orchestrator runs, which must end when it stops.
+     */
+    static String startTransient(Libvirt libvirt, String copyOf, String name) {
+        String xml = libvirt.inactiveXml(libvirt.uuidOf(copyOf));
+        return libvirt.startTransient(xml.replace("<name>" + copyOf + "</name>", "<name>" + name + "</name>")
+                .replaceFirst("<uuid>[^<]*</uuid>", "<uuid>" + TRANSIENT_UUID + "</uuid>"));
+    }
+
     @Test
     void defineRefusesMalformedXmlAndChangesNothing() throws Exception {
         Libvirt libvirt = ssh.fleet().host("lab-001").state().libvirt();
@@ -46,5 +58,24 @@ class LabLibvirtTest {
             Domains.define(shell, before);
         }
         assertThat(libvirt.inactiveXml(uuid)).isEqualTo(before);
+    }
+
+    @Test
+    void aTransientDomainHasOnlyItsLiveXmlUntilADefineMakesItPersistent() throws Exception {
+        Libvirt libvirt = ssh.fleet().host("lab-001").state().libvirt();
+        String uuid = startTransient(libvirt, "vm-1-1", "ci-runner-1");
+        Command transients = Command.of("virsh", "list", "--all", "--uuid", "--transient");
+        try (SshSession shell = ssh.open("lab-001")) {
+            assertThat(shell.check(transients).stdout()).isEqualTo(uuid + "\n\n");
+            assertThat(shell.check(Command.of("virsh", "list", "--all", "--uuid")).stdout()).contains(uuid);
+            String inactive = Domains.inactiveXml(shell, new DomainRef.Uuid(uuid));
+            assertThat(inactive).isEqualTo(libvirt.liveXml(uuid)).contains("passwd=");
+
+            Domains.define(shell, inactive);
+            assertThat(libvirt.persistent(uuid)).isTrue();
+            assertThat(shell.check(transients).stdout()).isEqualTo("\n");
+        } finally {
+            libvirt.migrateAway(uuid);
+        }
     }
 }
