@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.ballast.lab.HostState;
 import dev.ballast.lab.Libvirt;
 import dev.ballast.remote.Command;
 import dev.ballast.remote.RemoteFailure;
@@ -77,5 +78,14 @@ class LabLibvirtTest {
         } finally {
             libvirt.migrateAway(uuid);
         }
+    }
+
+    @Test
+    void aRebootEndsATransientDomainAndStartsThePersistentOnesAgain() {
+        HostState host = ssh.fleet().host("lab-001").state();
+        String uuid = startTransient(host.libvirt(), "vm-1-1", "ci-runner-1");
+        assertThat(host.reboot()).isEmpty();
+        assertThat(host.libvirt().uuids()).doesNotContain(uuid);
+        assertThat(host.libvirt().liveXml(host.libvirt().uuidOf("vm-1-1"))).isNotNull();
     }
 }
