@@ -85,7 +85,7 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
             state.put(FACT_PREFIX + uuid.value(), xml);
         }
         if (!persistentOnes) {
-            throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "every domain on the host is transient (started with virsh create)"
+            throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "every domain on the host is transient (no persistent XML)"
                     + " and Ballast does not make them persistent: " + String.join(", ", transients.stream().map(DomainRef.Uuid::value).toList()));
         }
         return state.build();
@@ -101,8 +101,8 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
             return;
         }
         String label = ref.isUuid() ? uuid.value() : ref.text() + " (" + uuid.value() + ")";
-        throw new StepRefusal(StepRefusal.Kind.UNSAFE, "domain " + label + " is transient: it was started with virsh create, has"
-                + " no persistent XML and ends when it stops; changing it would mean defining it, which makes it persistent"
+        throw new StepRefusal(StepRefusal.Kind.UNSAFE, "domain " + label + " is transient (started with virsh create, or undefined"
+                + " while it ran): it has no persistent XML and ends when it stops; changing it would mean defining it, which makes it persistent"
                 + " (it would start again at host boot and outlive its owner) and cannot be rolled back. Change the XML its"
                 + " owner passes to virsh create, or, if it is meant to stay, make it persistent with virsh define first");
     }
