@@ -12,7 +12,8 @@ import dev.ballast.remote.RemoteShell;
 
 /**
  * What the three domain XML steps share: capture each addressed domain's persistent XML (the rollback
- * point, fact {@code domain/<uuid>}), refuse domains a cloud manager owns, edit with the DOM, define,
+ * point, fact {@code domain/<uuid>}), refuse domains a cloud manager owns, leave transient domains alone
+ * (a define would make them persistent), edit with the DOM, define,
  * and tell "applied" (the persistent XML) from "in effect" (what the running QEMU process was started
  * with). A step only says how it edits one domain; its edit doubles as the compliance test, since a
  * compliant domain is one the edit leaves unchanged.
@@ -20,6 +21,9 @@ import dev.ballast.remote.RemoteShell;
 abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<P> {
 
     static final String FACT_PREFIX = "domain/";
+    /** Facts {@code skipped/<uuid>}: domains that {@code all} addressed and the step leaves alone, with why. */
+    static final String SKIPPED_PREFIX = "skipped/";
+    private static final String TRANSIENT = "transient: no persistent XML to edit, and defining one would make it persistent";
 
     /** Parameters that address domains. */
     interface Target {
@@ -63,8 +67,16 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
             throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, p.domain().all() ? "the host defines no domains"
                     : "the host defines no domain named " + p.domain().text());
         }
+        List<DomainRef.Uuid> transients = Domains.transientDomains(shell);
         StepState.Builder state = StepState.builder();
+        boolean persistentOnes = false;
         for (DomainRef.Uuid uuid : uuids) {
+            if (transients.contains(uuid)) {
+                refuseNamedTransient(p.domain(), uuid);
+                state.put(SKIPPED_PREFIX + uuid.value(), TRANSIENT);
+                continue;
+            }
+            persistentOnes = true;
             String xml = Domains.inactiveXml(shell, uuid);
             if (xml == null) {
                 throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the host defines no domain " + uuid.value());
@@ -72,7 +84,27 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
             checked(uuid, xml);
             state.put(FACT_PREFIX + uuid.value(), xml);
         }
+        if (!persistentOnes) {
+            throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "every domain on the host is transient (no persistent XML)"
+                    + " and Ballast does not make them persistent: " + String.join(", ", transients.stream().map(DomainRef.Uuid::value).toList()));
+        }
         return state.build();
+    }
+
+    /**
+     * Refuses a transient domain that was asked for by name or UUID. Editing it means defining it, which makes it
+     * persistent: it would start again at host boot and outlive whoever created it, and no rollback undoes that.
+     * UNSAFE rather than not applicable: the operator asked for this very domain and must hear it was not changed.
+     */
+    private static void refuseNamedTransient(DomainRef ref, DomainRef.Uuid uuid) throws StepRefusal {
+        if (ref.all()) {
+            return;
+        }
+        String label = ref.isUuid() ? uuid.value() : ref.text() + " (" + uuid.value() + ")";
+        throw new StepRefusal(StepRefusal.Kind.UNSAFE, "domain " + label + " is transient (started with virsh create, or undefined"
+                + " while it ran): it has no persistent XML and ends when it stops; changing it would mean defining it, which makes it persistent"
+                + " (it would start again at host boot and outlive its owner) and cannot be rolled back. Change the XML its"
+                + " owner passes to virsh create, or, if it is meant to stay, make it persistent with virsh define first");
     }
 
     @Override
@@ -127,6 +159,12 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
         } else {
             note = "applied; " + PendingRestart.COLD_START_NOTE + ": " + String.join(", ", pending.stream().map(PendingRestart::label).toList())
                     + " still run the old XML";
+        }
+        List<String> skipped = now.facts().keySet().stream().filter(f -> f.startsWith(SKIPPED_PREFIX))
+                .map(f -> f.substring(SKIPPED_PREFIX.length())).toList();
+        if (!skipped.isEmpty()) {
+            note += "; skipped transient domain" + (skipped.size() > 1 ? "s " : " ") + String.join(", ", skipped)
+                    + ", which Ballast does not make persistent";
         }
         return new Verification(now, applied, pending.isEmpty(), remaining, pending, note);
     }

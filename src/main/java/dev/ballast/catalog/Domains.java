@@ -29,15 +29,7 @@ final class Domains {
             return List.of(new DomainRef.Uuid(ref.text()));
         }
         if (ref.all()) {
-            Command list = runningOnly ? Command.of("virsh", "list", "--uuid") : Command.of("virsh", "list", "--all", "--uuid");
-            CommandResult result = shell.check(list);
-            List<DomainRef.Uuid> uuids = new ArrayList<>();
-            for (String line : result.stdout().split("\n")) {
-                if (!line.isBlank()) {
-                    uuids.add(uuid(result, line));
-                }
-            }
-            return uuids;
+            return listed(shell, runningOnly ? Command.of("virsh", "list", "--uuid") : Command.of("virsh", "list", "--all", "--uuid"));
         }
         CommandResult result = shell.run(Command.of("virsh", "domuuid").arg(ref.nameArg()));
         if (!result.succeeded() && result.stderr().startsWith(NOT_FOUND)) {
@@ -47,6 +39,25 @@ final class Domains {
             throw RemoteFailure.commandFailed(result);
         }
         return List.of(uuid(result, result.stdout()));
+    }
+
+    /**
+     * The domains that have no persistent configuration: started with {@code virsh create} by someone else, they
+     * end when they stop, and a {@code define} would make them persistent.
+     */
+    static List<DomainRef.Uuid> transientDomains(RemoteShell shell) throws RemoteFailure {
+        return listed(shell, Command.of("virsh", "list", "--all", "--uuid", "--transient"));
+    }
+
+    private static List<DomainRef.Uuid> listed(RemoteShell shell, Command list) throws RemoteFailure {
+        CommandResult result = shell.check(list);
+        List<DomainRef.Uuid> uuids = new ArrayList<>();
+        for (String line : result.stdout().split("\n")) {
+            if (!line.isBlank()) {
+                uuids.add(uuid(result, line));
+            }
+        }
+        return uuids;
     }
 
     private static DomainRef.Uuid uuid(CommandResult result, String text) throws RemoteFailure {
@@ -78,7 +89,10 @@ final class Domains {
         return shell.check(Command.of("virsh", "domstate").arg(uuid)).stdout().strip().equals("shut off");
     }
 
-    /** Replaces the persistent XML; libvirt checks it against its schema first, so a bad edit changes nothing. */
+    /**
+     * Replaces the persistent XML; libvirt checks it against its schema first, so a bad edit changes nothing.
+     * Given a transient domain's UUID it makes that domain persistent, which no rollback can undo.
+     */
     static void define(RemoteShell shell, String xml) throws RemoteFailure {
         shell.check(Command.of("virsh", "define", "--validate", "/dev/stdin").stdin(xml));
     }

@@ -11,7 +11,8 @@ import javax.xml.stream.XMLStreamException;
 /**
  * The libvirt daemon of a lab host, as virsh shows it. Each domain has a persistent (inactive) XML and,
  * while it runs, the live XML it was started with: {@code define} replaces only the persistent one, so
- * a running domain keeps its old configuration until a cold start, as on a real host. Output is what
+ * a running domain keeps its old configuration until a cold start, as on a real host. A transient domain
+ * ({@code virsh create}) has only the live XML, and {@code define} of its UUID makes it persistent. Output is what
  * virsh prints, trailing blank line included; a domain is addressed by UUID everywhere except
  * {@code domuuid}, because the catalog must never pass a name anywhere else.
  */
@@ -23,6 +24,7 @@ public final class Libvirt {
     static final class Domain {
         final String uuid;
         final String name;
+        /** The persistent XML; null for a transient domain, which exists only while it runs. */
         String inactive;
         /** The XML the running QEMU process was started with; null while shut off. */
         String live;
@@ -38,6 +40,10 @@ public final class Libvirt {
 
         boolean running() {
             return live != null;
+        }
+
+        boolean persistent() {
+            return inactive != null;
         }
     }
 
@@ -71,16 +77,18 @@ public final class Libvirt {
     }
 
     private Exec list(List<String> args) {
-        boolean all;
+        java.util.function.Predicate<Domain> listed;
         if (args.equals(List.of("--all", "--uuid"))) {
-            all = true;
+            listed = d -> true;
         } else if (args.equals(List.of("--uuid"))) {
-            all = false;
+            listed = Domain::running;
+        } else if (args.equals(List.of("--all", "--uuid", "--transient"))) {
+            listed = d -> !d.persistent();
         } else {
             throw new LabSurprise("virsh list " + args);
         }
         StringBuilder out = new StringBuilder();
-        domains.values().stream().filter(d -> all || d.running()).forEach(d -> out.append(d.uuid).append('\n'));
+        domains.values().stream().filter(listed).forEach(d -> out.append(d.uuid).append('\n'));
         return Exec.ok(out.append('\n').toString());
     }
 
@@ -94,7 +102,8 @@ public final class Libvirt {
 
     private Exec dumpxml(List<String> args) {
         if (args.size() == 3 && args.subList(0, 2).equals(List.of("--inactive", "--security-info"))) {
-            return withDomain(args.subList(2, 3), 1, d -> Exec.ok(d.inactive));
+            // A transient domain has no persistent XML, so libvirt prints the one it runs with.
+            return withDomain(args.subList(2, 3), 1, d -> Exec.ok(d.persistent() ? d.inactive : d.live));
         }
         return withDomain(args, 1, d -> Exec.ok(withoutSecrets(d.running() ? d.live : d.inactive)));
     }
@@ -203,7 +212,7 @@ public final class Libvirt {
         return new ArrayList<>(domains.keySet());
     }
 
-    /** The persistent XML with secrets, as {@code dumpxml --inactive --security-info} prints it. */
+    /** The persistent XML with secrets; null for a transient domain, which has none. */
     public synchronized String inactiveXml(String uuid) {
         return domain(uuid).inactive;
     }
@@ -216,14 +225,20 @@ public final class Libvirt {
     /** Shutdown and start: the only way a defined change reaches a running domain. */
     public synchronized void coldStart(String uuid) {
         Domain domain = domain(uuid);
+        if (!domain.persistent()) {
+            throw new IllegalStateException("transient lab domain " + uuid + " would end at shutdown, with nothing to start");
+        }
         domain.live = domain.inactive;
     }
 
+    /** The persistent domains that run: libvirt-guests starts them again at boot. */
     synchronized List<String> runningUuids() {
-        return domains.values().stream().filter(Domain::running).map(d -> d.uuid).toList();
+        return domains.values().stream().filter(d -> d.running() && d.persistent()).map(d -> d.uuid).toList();
     }
 
+    /** Every guest stops; a transient domain ends with its QEMU process and is gone, as after a real reboot. */
     synchronized void stopAll() {
+        domains.values().removeIf(d -> !d.persistent());
         domains.values().forEach(d -> d.live = null);
     }
 
@@ -242,6 +257,22 @@ public final class Libvirt {
         }
         domain.live = domain.inactive;
         return null;
+    }
+
+    /**
+     * A domain started with {@code virsh create} by someone else (a CI job, another orchestrator, a migration
+     * that is not yet persistent): running, with a live XML only. Answers its UUID.
+     */
+    public synchronized String startTransient(String xml) {
+        LibvirtXml.Element root = parseOrFail(xml);
+        Domain domain = new Domain(root.childText("uuid"), root.childText("name"), null, false, false);
+        domain.live = LibvirtXml.format(root);
+        domains.put(domain.uuid, domain);
+        return domain.uuid;
+    }
+
+    public synchronized boolean persistent(String uuid) {
+        return domain(uuid).persistent();
     }
 
     /** The domain leaves this host, as after {@code virsh migrate --undefinesource} or an undefine elsewhere. */

@@ -19,7 +19,7 @@ import dev.ballast.remote.TestSsh;
 
 /**
  * What the three domain XML steps share, run for each: the full cycle on one domain and on all,
- * idempotence, a running domain waiting for its cold start, the nova guard and parameter checks.
+ * idempotence, a running domain waiting for its cold start, the nova guard, transient domains and parameter checks.
  * Every test leaves its host as it found it, so the steps can share the fleet.
  */
 class DomainXmlStepsTest {
@@ -138,6 +138,61 @@ class DomainXmlStepsTest {
             }
         }
         assertThat(libvirt("lab-003").inactiveXml(libvirt("lab-003").uuidOf("vm-3-3"))).doesNotContain("hugepages");
+    }
+
+    @ParameterizedTest
+    @MethodSource("steps")
+    void aTransientDomainIsNeverMadePersistent(DomainXmlStep<?> step) throws Exception {
+        Libvirt libvirt = libvirt("lab-002");
+        String uuid = LabLibvirtTest.startTransient(libvirt, "vm-2-1", "ci-runner-2");
+        try (SshSession shell = ssh.open("lab-002")) {
+            for (String domain : List.of("all", "ci-runner-2")) {
+                TuningStep.Configured<?> configured = configure(step, domain);
+                try {
+                    StepState before = configured.probe(shell);
+                    configured.apply(shell, before);
+                    configured.rollback(shell, RestorePoint.of(before));
+                } catch (StepRefusal refused) {
+                    // Refusing is one honest answer; what must never happen is checked below.
+                }
+                assertThat(libvirt.persistent(uuid)).as("transient ci-runner-2 is persistent after %s on domain %s",
+                        step.id(), domain).isFalse();
+            }
+        } finally {
+            libvirt.migrateAway(uuid);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("steps")
+    void allSkipsATransientDomainAndSaysSo(DomainXmlStep<?> step) throws Exception {
+        Libvirt libvirt = libvirt("lab-002");
+        String uuid = LabLibvirtTest.startTransient(libvirt, "vm-2-1", "ci-runner-2");
+        try (SshSession shell = ssh.open("lab-002")) {
+            TuningStep.Configured<?> configured = configure(step, "all");
+            StepState before = StepOnLab.fullCycle(shell, configured);
+            assertThat(before.facts()).doesNotContainKey("domain/" + uuid).containsKey(DomainXmlStep.SKIPPED_PREFIX + uuid);
+            assertThat(configured.verify(shell).note()).contains("skipped transient domain " + uuid);
+        } finally {
+            libvirt.migrateAway(uuid);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("steps")
+    void aTransientDomainNamedIsRefusedAsUnsafe(DomainXmlStep<?> step) throws Exception {
+        Libvirt libvirt = libvirt("lab-002");
+        String uuid = LabLibvirtTest.startTransient(libvirt, "vm-2-1", "ci-runner-2");
+        try (SshSession shell = ssh.open("lab-002")) {
+            for (String domain : List.of("ci-runner-2", uuid)) {
+                TuningStep.Configured<?> configured = configure(step, domain);
+                assertThatThrownBy(() -> configured.probe(shell)).isInstanceOf(StepRefusal.class)
+                        .hasMessageContaining("transient").hasMessageContaining(uuid).hasMessageContaining("virsh define")
+                        .satisfies(e -> assertThat(((StepRefusal) e).kind()).isEqualTo(StepRefusal.Kind.UNSAFE));
+            }
+        } finally {
+            libvirt.migrateAway(uuid);
+        }
     }
 
     @ParameterizedTest
