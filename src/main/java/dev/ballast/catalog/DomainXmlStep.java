@@ -188,16 +188,23 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
     /**
      * Refuses, before any domain is defined again, when defining the captured XML would do harm: the domain
      * is no longer defined here (undefined, or migrated to another host: defining it again could start one
-     * guest on two hosts over shared storage), or its persistent XML changed since Ballast applied (a
-     * restore would silently undo those edits; the refusal shows them).
+     * guest on two hosts over shared storage), it was undefined while it ran and is transient now (defining it
+     * would make it persistent again), or its persistent XML changed since Ballast applied (a restore would
+     * silently undo those edits; the refusal shows them).
      */
     @Override
     protected void guardRollback(RemoteShell shell, P p, RestorePoint point) throws RemoteFailure, StepRefusal {
         List<String> reasons = new ArrayList<>();
+        List<DomainRef.Uuid> transients = Domains.transientDomains(shell);
         for (Map.Entry<String, String> fact : domainFacts(point.captured())) {
             DomainRef.Uuid uuid = uuidOf(fact.getKey());
             String now = Domains.inactiveXml(shell, uuid);
             String label = DomainXml.name(DomainXml.parse(fact.getValue())) + " (" + uuid.value() + ")";
+            if (transients.contains(uuid)) {
+                reasons.add("domain " + label + " is transient now (undefined while it ran) since Ballast changed it: defining"
+                        + " the captured XML would make it persistent again, to start at the next boot");
+                continue;
+            }
             if (now == null) {
                 reasons.add("domain " + label + " is no longer defined on this host (undefined, or migrated away) since Ballast"
                         + " changed it: defining it again could run it on two hosts");

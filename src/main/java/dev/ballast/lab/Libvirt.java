@@ -280,6 +280,11 @@ public final class Libvirt {
         domains.remove(domain(uuid).uuid);
     }
 
+    /** {@code virsh undefine} of a running domain: it runs on, transient, until it stops. */
+    public synchronized void undefineWhileRunning(String uuid) {
+        domain(uuid).inactive = null;
+    }
+
     /** An edit of the persistent XML made outside Ballast, as {@code virsh edit} makes it. */
     public synchronized void editByHand(String uuid, java.util.function.UnaryOperator<String> edit) {
         Domain domain = domain(uuid);

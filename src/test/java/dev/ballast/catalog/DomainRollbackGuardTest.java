@@ -48,6 +48,25 @@ class DomainRollbackGuardTest {
         }
     }
 
+    /** Undefined while it ran, the domain is transient: defining the captured XML would make it persistent again. */
+    @Test
+    void aDomainUndefinedWhileItRanIsNotMadePersistentAgain() throws Exception {
+        Libvirt libvirt = ssh.fleet().host("lab-003").state().libvirt();
+        String undefined = libvirt.uuidOf("vm-3-1");
+        TuningStep.Configured<?> cache = StepOnLab.configure(new DiskCacheStep(), Map.of("domain", "vm-3-1"));
+        try (SshSession shell = ssh.open("lab-003")) {
+            StepState before = cache.probe(shell);
+            cache.apply(shell, before);
+            StepState applied = cache.verify(shell).observed();
+            libvirt.undefineWhileRunning(undefined);
+
+            assertThatThrownBy(() -> cache.rollback(shell, new RestorePoint(before, applied, false)))
+                    .isInstanceOf(StepRefusal.class).hasMessageContaining("vm-3-1 (" + undefined + ") is transient now")
+                    .extracting(e -> ((StepRefusal) e).kind()).isEqualTo(StepRefusal.Kind.UNSAFE);
+            assertThat(libvirt.persistent(undefined)).as("still transient").isFalse();
+        }
+    }
+
     @Test
     void anEditMadeSinceTheApplyIsShownAndNotUndoneUnlessForced() throws Exception {
         Libvirt libvirt = ssh.fleet().host("lab-002").state().libvirt();
