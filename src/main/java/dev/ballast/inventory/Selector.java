@@ -16,6 +16,8 @@ import dev.ballast.problem.InvalidInputException;
 public record Selector(List<Requirement> requirements) {
 
     public static final Selector ALL = new Selector(List.of());
+    /** How a change says it means every host: a character no label key may hold. */
+    public static final String EVERY_HOST = "*";
     static final int MAX_LENGTH = 4096;
 
     public Selector {
@@ -119,6 +121,18 @@ public record Selector(List<Requirement> requirements) {
         public String toString() {
             return "!" + key;
         }
+    }
+
+    /**
+     * The selector of hosts something will change: never guessed. Blank is refused; every host in the
+     * inventory takes the explicit {@link #EVERY_HOST}, which no label key can be.
+     */
+    public static Selector choosing(String field, String text) {
+        if (text == null || text.isBlank()) {
+            throw InvalidInputException.of(field, "is required: a label selector such as rack=r1, or " + EVERY_HOST
+                    + " for every host in the inventory");
+        }
+        return text.strip().equals(EVERY_HOST) ? ALL : parse(field, text);
     }
 
     /** Parses a selector; null or blank selects every host. Errors name {@code field} and the position. */

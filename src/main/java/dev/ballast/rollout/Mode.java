@@ -8,7 +8,11 @@ public enum Mode {
     APPLY, CHECK, ROLLBACK;
 
     static Mode parse(String text) {
-        if (text == null || text.equals("apply")) {
+        if (text == null) {
+            throw new IllegalArgumentException("is required: apply (change the hosts) or check (only report drift); a tool "
+                    + "that changes fleets does not guess");
+        }
+        if (text.equals("apply")) {
             return APPLY;
         }
         if (text.equals("check")) {

@@ -67,13 +67,14 @@ public class RolloutCreation {
             throw InvalidInputException.of("plan", "is required");
         }
         Mode mode = InvalidInputException.forField("mode", () -> Mode.parse(modeText));
-        Selector selector = Selector.parse("selector", selectorText == null ? "" : selectorText);
+        Selector selector = Selector.choosing("selector", selectorText);
+        String chosen = selector.equals(Selector.ALL) ? Selector.EVERY_HOST : selector.toString();
         StoredPlan stored = planVersion == null ? plans.latest(planName) : plans.get(planName, planVersion);
         List<Inventory.HostRef> hosts = inventory.select(selector);
         if (hosts.isEmpty()) {
-            throw InvalidInputException.of("selector", "'" + selector + "' matches no host");
+            throw InvalidInputException.of("selector", "'" + chosen + "' matches no host");
         }
-        return start(new Start(stored, selector.toString(), hosts, mode, actor, null));
+        return start(new Start(stored, chosen, hosts, mode, actor, null));
     }
 
     /** A rollout over those of a selector's hosts that are named, waiting for approval before its first wave. */

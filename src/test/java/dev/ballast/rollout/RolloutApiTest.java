@@ -1,7 +1,9 @@
 package dev.ballast.rollout;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -41,21 +43,43 @@ class RolloutApiTest {
         given().contentType(ContentType.JSON).body(Map.of("name", "api-host.lab", "address", "127.0.0.1",
                 "labels", Map.of("env", "api"))).post("/api/hosts").then().statusCode(201);
 
-        create(Map.of("selector", "env=api")).statusCode(400).body("errors[0].field", equalTo("plan"));
-        create(Map.of("plan", "Not A Name", "selector", "env=api")).statusCode(400).body("errors[0].field", equalTo("name"));
-        create(Map.of("plan", "no-such-plan", "selector", "env=api")).statusCode(404);
-        create(Map.of("plan", "api-plan", "selector", "env=(")).statusCode(400).body("errors[0].field", equalTo("selector"));
-        create(Map.of("plan", "api-plan", "selector", "env=nowhere")).statusCode(400)
+        create(Map.of("selector", "env=api", "mode", "apply")).statusCode(400).body("errors[0].field", equalTo("plan"));
+        create(Map.of("plan", "Not A Name", "selector", "env=api", "mode", "apply")).statusCode(400)
+                .body("errors[0].field", equalTo("name"));
+        create(Map.of("plan", "no-such-plan", "selector", "env=api", "mode", "apply")).statusCode(404);
+        create(Map.of("plan", "api-plan", "selector", "env=(", "mode", "apply")).statusCode(400)
+                .body("errors[0].field", equalTo("selector"));
+        create(Map.of("plan", "api-plan", "selector", "env=nowhere", "mode", "apply")).statusCode(400)
                 .body("errors[0].field", equalTo("selector"));
         create(Map.of("plan", "api-plan", "selector", "env=api", "mode", "destroy")).statusCode(400)
                 .body("errors[0].field", equalTo("mode"));
-        create(Map.of("plan", "api-plan", "planVersion", 9, "selector", "env=api")).statusCode(404);
+        create(Map.of("plan", "api-plan", "planVersion", 9, "selector", "env=api", "mode", "apply")).statusCode(404);
         given().contentType(ContentType.JSON).body("{\"plan\": 5, \"selector\": []}").post("/api/rollouts").then().statusCode(400);
 
         given().get("/api/rollouts/abc").then().statusCode(400).body("errors[0].field", equalTo("id"));
         given().get("/api/rollouts/999999").then().statusCode(404).contentType("application/problem+json");
         given().get("/api/rollouts?state=SIDEWAYS").then().statusCode(400).body("errors[0].field", equalTo("state"));
         given().get("/api/rollouts/1/hosts?state=nope").then().statusCode(400);
+    }
+
+    /** A tool that changes fleets never guesses what to do or where: no mode, no selector, no rollout. */
+    @Test
+    void aRolloutNeedsAModeAndASelectorAndEveryHostIsSaidExplicitly() {
+        given().contentType("application/yaml").body("name: api-guess\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n"
+                .getBytes()).post("/api/plans").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("name", "api-guess.lab", "address", "127.0.0.1",
+                "labels", Map.of("env", "guess"))).post("/api/hosts").then().statusCode(201);
+
+        create(Map.of("plan", "api-guess", "selector", "env=guess")).statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("mode")).body("errors[0].message", containsString("apply"));
+        create(Map.of("plan", "api-guess", "mode", "apply")).statusCode(400)
+                .body("errors[0].field", equalTo("selector")).body("errors[0].message", containsString("*"));
+        create(Map.of("plan", "api-guess", "selector", " ", "mode", "check")).statusCode(400)
+                .body("errors[0].field", equalTo("selector"));
+        assertThat(given().get("/api/rollouts?size=500").then().statusCode(200).extract().jsonPath().getList("plan"))
+                .as("nothing started").doesNotContain("api-guess");
+
+        create(Map.of("plan", "api-guess", "selector", "*", "mode", "check")).statusCode(201).body("selector", equalTo("*"));
     }
 
     @Test
@@ -84,7 +108,7 @@ class RolloutApiTest {
             given().contentType(ContentType.JSON).body(Map.of("name", host, "address", "127.0.0.1",
                     "labels", Map.of("env", "api2"))).post("/api/hosts").then().statusCode(201);
         }
-        long id = create(Map.of("plan", "api-plan2", "selector", "env=api2")).statusCode(201)
+        long id = create(Map.of("plan", "api-plan2", "selector", "env=api2", "mode", "apply")).statusCode(201)
                 .body("waves.state", contains("RUNNING", "PENDING")).extract().jsonPath().getLong("id");
 
         given().post("/api/rollouts/" + id + "/approve").then().statusCode(409).contentType("application/problem+json");
