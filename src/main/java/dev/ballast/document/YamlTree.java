@@ -22,8 +22,9 @@ import dev.ballast.problem.FieldError;
 
 /**
  * YAML (and so JSON) read as a tree of nodes that remember their line, so every error in an uploaded
- * document (an inventory, a plan) can name it. Nothing is turned into objects by tags, aliases are capped (no "billion laughs"), duplicate keys
- * are errors.
+ * document (an inventory, a plan) can name it. Nothing is turned into objects by tags, aliases are capped (no
+ * "billion laughs"), and a key given twice in a mapping is an error naming both lines ({@link #mapping}: SnakeYAML
+ * checks duplicates only when it constructs objects, which this tree never does).
  */
 public final class YamlTree {
 
@@ -67,7 +68,12 @@ public final class YamlTree {
             if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
                 throw error(field, "has a key that is not a plain value", tuple.getKeyNode());
             }
-            entries.put(key.getValue(), tuple.getValueNode());
+            Node earlier = entries.put(key.getValue(), tuple.getValueNode());
+            if (earlier != null) {
+                // Last-one-wins would store what a reviewer of the document does not read.
+                throw error(field.isEmpty() ? key.getValue() : field + "." + key.getValue(), "is given twice, on lines "
+                        + line(earlier) + " and " + line(tuple.getValueNode()) + "; give it once", tuple.getKeyNode());
+            }
         }
         return entries;
     }

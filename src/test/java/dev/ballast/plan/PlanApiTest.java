@@ -1,6 +1,8 @@
 package dev.ballast.plan;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
@@ -38,6 +40,20 @@ class PlanApiTest {
                 .body("plan.steps[0].params.count", equalTo("32"));
         given().get("/api/plans/versioned/versions/1").then().statusCode(200).body("plan.steps[0].params.count", equalTo("16"));
         given().get("/api/plans").then().body("name", hasItem("versioned"));
+    }
+
+    /** Last-one-wins would store sda while a reviewer reads nvme0n1: a key given twice is refused, with its lines. */
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingBothLines() {
+        post("name: twice\nsteps:\n  - step: io-scheduler\n    params:\n      device: nvme0n1\n      device: sda\n", "")
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", endsWith("params.device")).body("errors[0].line", equalTo(6))
+                .body("errors[0].message", containsString("given twice, on lines 5 and 6"));
+        given().contentType("application/json")
+                .body("{\"name\": \"twice-json\", \"steps\": [{\"step\": \"io-scheduler\", \"params\": {\"device\": \"nvme0n1\", \"device\": \"sda\"}}]}")
+                .post("/api/plans").then().statusCode(400).body("errors[0].message", containsString("given twice"));
+        given().get("/api/plans/twice").then().statusCode(404);
+        given().get("/api/plans/twice-json").then().statusCode(404);
     }
 
     @Test

@@ -76,6 +76,9 @@ class RolloutApiTest {
                 .body("errors[0].field", equalTo("selector")).body("errors[0].message", containsString("*"));
         create(Map.of("plan", "api-guess", "selector", " ", "mode", "check")).statusCode(400)
                 .body("errors[0].field", equalTo("selector"));
+        given().contentType(ContentType.JSON).body("{\"plan\": \"api-guess\", \"selector\": \"env=guess\", \"mode\": \"check\", "
+                + "\"mode\": \"apply\"}").post("/api/rollouts").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].message", containsString("Duplicate field 'mode'"));
         assertThat(given().get("/api/rollouts?size=500").then().statusCode(200).extract().jsonPath().getList("plan"))
                 .as("nothing started").doesNotContain("api-guess");
 
