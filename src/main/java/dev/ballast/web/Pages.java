@@ -1,6 +1,5 @@
 package dev.ballast.web;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,6 +24,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -88,7 +88,7 @@ public class Pages {
     @GET
     public Response dashboard() {
         if (identity.isAnonymous()) {
-            return Response.seeOther(URI.create("/login")).build();
+            return toLogin();
         }
         return page(dashboard, "Dashboard")
                 .data("fleet", queries.fleet())
@@ -105,7 +105,7 @@ public class Pages {
     @Path("rollouts/{id}")
     public Response rollout(@PathParam("id") String id) {
         if (identity.isAnonymous()) {
-            return Response.seeOther(URI.create("/login")).build();
+            return toLogin();
         }
         long rolloutId = QueryParams.id("id", id);
         return page(rollout, "Rollout " + rolloutId).data("r", rollouts.get(rolloutId)).render();
@@ -115,7 +115,7 @@ public class Pages {
     @Path("hosts/{name}")
     public Response host(@PathParam("name") String name) {
         if (identity.isAnonymous()) {
-            return Response.seeOther(URI.create("/login")).build();
+            return toLogin();
         }
         return page(host, name).data("host", inventory.get(new HostName(name)))
                 .data("tasks", queries.tasksOf(name, 30))
@@ -148,7 +148,7 @@ public class Pages {
     @Path("sweeps")
     public Response sweeps() {
         if (identity.isAnonymous()) {
-            return Response.seeOther(URI.create("/login")).build();
+            return toLogin();
         }
         List<SweepPanel> panels = new ArrayList<>();
         for (SweepDefinition sweep : sweeps.list()) {
@@ -166,7 +166,7 @@ public class Pages {
     @Path("plans")
     public Response plans() {
         if (identity.isAnonymous()) {
-            return Response.seeOther(URI.create("/login")).build();
+            return toLogin();
         }
         return page(plansPage, "Plans").data("plans", plans.list()).render();
     }
@@ -175,7 +175,7 @@ public class Pages {
     @Path("audit")
     public Response audit() {
         if (identity.isAnonymous()) {
-            return Response.seeOther(URI.create("/login")).build();
+            return toLogin();
         }
         return page(auditPage, "Audit").data("events", audit.list(null, null, 200)).render();
     }
@@ -207,4 +207,12 @@ public class Pages {
         }
     }
 
+
+    /**
+     * A relative Location: the absolute one JAX-RS makes is built from the request's Host header, so
+     * {@code Host: evil.example} sent the browser to http://evil.example/login.
+     */
+    private static Response toLogin() {
+        return Response.status(Response.Status.SEE_OTHER).header(HttpHeaders.LOCATION, "/login").build();
+    }
 }

@@ -2,6 +2,7 @@ package dev.ballast.web;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.util.Map;
 
@@ -50,7 +51,9 @@ class PagesTest {
     @Test
     void anyoneElseIsSentToTheLoginPage() {
         dev.ballast.AdminTokenForTests.callAsNobody();
-        given().redirects().follow(false).get("/").then().statusCode(303).header("Location", containsString("/login"));
+        given().redirects().follow(false).get("/").then().statusCode(303).header("Location", equalTo("/login"));
+        given().redirects().follow(false).header("Host", "evil.example").get("/").then().statusCode(303)
+                .header("Location", equalTo("/login"));
         given().redirects().follow(false).cookie("ballast_session", "bls_ended-session").get("/sweeps").then().statusCode(303);
         given().get("/login").then().statusCode(200).body(containsString("Log in"));
     }
