@@ -1,13 +1,18 @@
 package dev.ballast.security;
 
 import java.util.Map;
+import java.util.Optional;
 
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestCookie;
 
 import dev.ballast.audit.AuditLog;
+import dev.ballast.input.Check;
 import dev.ballast.problem.InvalidInputException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
@@ -26,6 +31,10 @@ import jakarta.ws.rs.core.UriInfo;
  */
 @Path("/api/session")
 public class SessionResource {
+
+    private static final Logger LOG = Logger.getLogger(SessionResource.class);
+    /** The actor of a failed login: nobody has been identified. */
+    private static final String ANONYMOUS = "anonymous";
 
     public record LoginRequest(String name, String password) {
     }
@@ -49,19 +58,34 @@ public class SessionResource {
     @POST
     @PermitAll
     @Transactional
-    public Response login(LoginRequest request, @Context UriInfo uri) {
+    public Response login(LoginRequest request, @Context UriInfo uri, @Context HttpServerRequest http) {
         if (request == null || request.name() == null || request.name().isBlank()) {
             throw InvalidInputException.of("name", "is required");
         }
         if (request.password() == null || request.password().isEmpty()) {
             throw InvalidInputException.of("password", "is required");
         }
-        Role role = users.check(request.name(), request.password())
-                .orElseThrow(() -> new AuthenticationFailedException("wrong name or password"));
+        Optional<Role> checked = users.check(request.name(), request.password());
+        if (checked.isEmpty()) {
+            failed(request.name(), http.remoteAddress().hostAddress());
+            throw new AuthenticationFailedException("wrong name or password");
+        }
+        Role role = checked.get();
         WebSessions.Opened opened = sessions.open(request.name());
         audit.recordAs(request.name(), "session.login", "user/" + request.name(), null, Map.of("role", role.id()));
         return Response.ok(new Whoami(request.name(), role.id(), opened.csrfToken()))
                 .cookie(cookie(opened.id(), (int) sessions.lifetime().toSeconds(), uri)).build();
+    }
+
+    /**
+     * A failed login is logged and audited (the name tried, escaped and cut short, and the client's address;
+     * never the password) in a transaction of its own: the login's is rolled back by the refusal.
+     */
+    private void failed(String name, String address) {
+        String tried = Check.quoted(name);
+        LOG.warnf("Failed login for %s from %s", tried, address);
+        QuarkusTransaction.requiringNew().run(() -> audit.recordAs(ANONYMOUS, "session.login-failed",
+                "user/" + tried.substring(1, tried.length() - 1), null, Map.of("address", address)));
     }
 
     @GET

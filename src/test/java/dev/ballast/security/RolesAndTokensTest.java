@@ -130,6 +130,11 @@ class RolesAndTokensTest {
                 .post("/api/session").then().statusCode(401).contentType("application/problem+json");
         given().contentType("application/json").body(Map.of("name", "nobody-" + System.nanoTime(), "password", password))
                 .post("/api/session").then().statusCode(401);
+        // Both failures are audited, never with the password.
+        String failures = given().header("Authorization", ADMIN).get("/api/audit?target=user/" + user).then().statusCode(200)
+                .extract().asString();
+        assertThat(new io.restassured.path.json.JsonPath(failures).getList("action")).contains("session.login-failed");
+        assertThat(failures).contains("\"actor\":\"anonymous\"").contains("\"address\"").doesNotContain("wrong password!");
 
         Response login = given().contentType("application/json").body(Map.of("name", user, "password", password)).post("/api/session");
         login.then().statusCode(200).body("name", equalTo(user)).body("role", equalTo("operator"));
@@ -152,7 +157,8 @@ class RolesAndTokensTest {
         given().cookie(WebSessions.COOKIE, session).contentType("application/json").body(Map.of("name", user, "password", password))
                 .post("/api/session").then().statusCode(200);
         given().header("Authorization", ADMIN).get("/api/audit?target=user/" + user).then().statusCode(200)
-                .body("action", org.hamcrest.Matchers.contains("session.login", "session.logout", "session.login", "user.create"));
+                .body("action", org.hamcrest.Matchers.contains("session.login", "session.logout", "session.login",
+                        "session.login-failed", "user.create"));
     }
 
     private static String token(String name, String role) {
