@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 
 import org.quartz.CronExpression;
 
@@ -53,8 +55,8 @@ public class SweepDefinitions {
             throw InvalidInputException.of("body", "a JSON object with name, cron, selector and plan is required");
         }
         Names.check("name", request.name());
-        String cron = validCron(request.cron());
         String zone = validZone(request.timeZone() == null ? "UTC" : request.timeZone());
+        String cron = validCron(request.cron(), zone);
         Selector selector = Selector.parse("selector", request.selector() == null ? "" : request.selector());
         if (request.plan() == null) {
             throw InvalidInputException.of("plan", "is required: the name of a saved plan");
@@ -76,15 +78,22 @@ public class SweepDefinitions {
         return created;
     }
 
-    private static String validCron(String cron) {
+    /** A cron expression that fires again: Quartz refuses to schedule one that never will (30 February, a past year). */
+    private static String validCron(String cron, String zone) {
         if (cron == null || cron.isBlank()) {
             throw InvalidInputException.of("cron", "is required: a Quartz cron expression such as '0 0 3 * * ?' (03:00 daily)");
         }
+        CronExpression expression;
         try {
-            CronExpression.validateExpression(cron);
+            expression = new CronExpression(cron);
         } catch (ParseException e) {
             throw InvalidInputException.of("cron", "'" + cron + "' is not a Quartz cron expression (seconds minutes hours "
                     + "day-of-month month day-of-week [year]): " + e.getMessage());
+        }
+        expression.setTimeZone(TimeZone.getTimeZone(ZoneId.of(zone)));
+        if (expression.getNextValidTimeAfter(new Date()) == null) {
+            throw InvalidInputException.of("cron", "'" + cron + "' never fires from now on (a day the month does not have, or "
+                    + "a year gone by)");
         }
         return cron;
     }

@@ -12,8 +12,13 @@ public final class Names {
     private Names() {
     }
 
+    /** Whether the name could be one: a name that cannot is never looked up (PostgreSQL refuses NUL in text). */
+    public static boolean valid(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     public static void check(String field, String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!valid(name)) {
             throw InvalidInputException.of(field, "must be 1-63 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
         }
     }

@@ -58,6 +58,7 @@ public class Users {
     /** Deletes the user and ends their sessions (the foreign key cascades). */
     @Transactional
     public void delete(String name) {
+        Names.check("name", name);
         String role = jdbc.one("delete from app_user where name = ? returning role", r -> r.getString(1), name)
                 .orElseThrow(() -> new NotFoundException("no user named " + name));
         audit.record("user.delete", "user/" + name, Map.of("role", role), null);
@@ -67,8 +68,8 @@ public class Users {
     Optional<Role> check(String name, String password) {
         record Stored(String role, String passwordHash) {
         }
-        Optional<Stored> stored = jdbc.one("select role, password_hash from app_user where name = ?",
-                r -> new Stored(r.getString(1), r.getString(2)), name);
+        Optional<Stored> stored = !Names.valid(name) ? Optional.empty()
+                : jdbc.one("select role, password_hash from app_user where name = ?", r -> new Stored(r.getString(1), r.getString(2)), name);
         if (stored.isEmpty()) {
             Passwords.matches(password.toCharArray(), Passwords.DECOY);
             return Optional.empty();

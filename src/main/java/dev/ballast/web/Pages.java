@@ -117,10 +117,11 @@ public class Pages {
         if (identity.isAnonymous()) {
             return toLogin();
         }
-        return page(host, name).data("host", inventory.get(new HostName(name)))
-                .data("tasks", queries.tasksOf(name, 30))
-                .data("points", rollbackPoints.ofHost(name))
-                .data("pendingRestarts", pendingRestarts.ofHost(name))
+        HostName valid = HostName.parse("name", name);
+        return page(host, valid.value()).data("host", inventory.get(valid))
+                .data("tasks", queries.tasksOf(valid.value(), 30))
+                .data("points", rollbackPoints.ofHost(valid.value()))
+                .data("pendingRestarts", pendingRestarts.ofHost(valid.value()))
                 .render();
     }
 

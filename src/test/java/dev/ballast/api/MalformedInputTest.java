@@ -99,6 +99,43 @@ class MalformedInputTest {
                 inventory("a body over the size limit", "", "# padding\n".repeat(500_000), 413, null));
     }
 
+    /** Each of these answered 500 (issue 13): PostgreSQL refuses NUL in text, and Quartz a cron that never fires. */
+    static Stream<Case> formerServerErrors() {
+        return Stream.of(
+                new Case("a user name holding NUL", "DELETE", "/api/users/%00", null, null, 400, "name"),
+                new Case("a sweep whose cron never fires", "POST", "/api/sweeps", "application/json",
+                        "{\"name\":\"never\",\"cron\":\"0 0 0 30 2 ?\",\"selector\":\"env=lab\",\"plan\":\"p\"}", 400, "cron"),
+                new Case("a sweep whose cron fired last in 2001", "POST", "/api/sweeps", "application/json",
+                        "{\"name\":\"past\",\"cron\":\"0 0 0 1 1 ? 2001\",\"selector\":\"env=lab\",\"plan\":\"p\"}", 400, "cron"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formerServerErrors")
+    void answersWhatOnceFailedTheServerWithAProblem(Case c) {
+        given().contentType("application/yaml").body("name: p\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n".getBytes())
+                .post("/api/plans").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        RequestSpecification request = given().urlEncodingEnabled(false);
+        if (c.contentType() != null) {
+            request = request.contentType(c.contentType()).body(c.body());
+        }
+        request.request(c.method(), c.path()).then().statusCode(c.status()).contentType("application/problem+json")
+                .body("errors.field", hasItem(c.field()));
+    }
+
+    /** The UI's pages answer bad names with a page of their own, never a 500. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/hosts/..%2f..%2fetc", "/hosts/%00", "/hosts/a%3Bb"})
+    void pagesAnswerBadNamesWithA4xx(String path) {
+        int status = given().urlEncodingEnabled(false).get(path).then().extract().statusCode();
+        assertThat(status).as(path).isBetween(400, 499);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPageForANameOf3000CharactersIsA4xx() {
+        int status = given().get("/hosts/" + "h".repeat(3000)).then().extract().statusCode();
+        assertThat(status).isBetween(400, 499);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostCases")
     void answersBadHostRequestsWithAProblem(Case c) {

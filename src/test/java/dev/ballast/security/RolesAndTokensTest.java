@@ -130,6 +130,8 @@ class RolesAndTokensTest {
                 .post("/api/session").then().statusCode(401).contentType("application/problem+json");
         given().contentType("application/json").body(Map.of("name", "nobody-" + System.nanoTime(), "password", password))
                 .post("/api/session").then().statusCode(401);
+        given().contentType("application/json").body(Map.of("name", "nul\u0000name", "password", password))
+                .post("/api/session").then().statusCode(401).contentType("application/problem+json");
         // Both failures are audited, never with the password.
         String failures = given().header("Authorization", ADMIN).get("/api/audit?target=user/" + user).then().statusCode(200)
                 .extract().asString();
