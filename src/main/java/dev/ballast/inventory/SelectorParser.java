@@ -44,7 +44,12 @@ final class SelectorParser {
         }
         String key = key();
         if (accept("!=")) {
-            return new Selector.NotEquals(key, value());
+            String value = value();
+            if (value.isEmpty()) {
+                // Every host that lacks the label matches too: 'a!=' chose the whole fleet.
+                throw fail("expected a label value after '!=' (to choose the hosts that have the label, write " + key + ")");
+            }
+            return new Selector.NotEquals(key, value);
         }
         if (accept("==") || accept("=")) {
             return new Selector.Equals(key, value());
@@ -63,6 +68,11 @@ final class SelectorParser {
     private List<String> valueList() {
         if (!accept("(")) {
             throw fail("expected '(' to open the list of values");
+        }
+        skipSpace();
+        if (pos < text.length() && text.charAt(pos) == ')') {
+            // 'a notin ()' would choose every host.
+            throw fail("expected at least one label value in the list");
         }
         Set<String> values = new LinkedHashSet<>();
         do {

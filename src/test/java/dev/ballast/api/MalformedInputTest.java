@@ -54,6 +54,7 @@ class MalformedInputTest {
                 host("port 0", "{\"name\":\"m1\",\"address\":\"10.0.0.1\",\"sshPort\":0}", "sshPort"),
                 host("port 70000", "{\"name\":\"m1\",\"address\":\"10.0.0.1\",\"sshPort\":70000}", "sshPort"),
                 host("port as text", "{\"name\":\"m1\",\"address\":\"10.0.0.1\",\"sshPort\":\"ssh\"}", "sshPort"),
+                host("port with a fraction", "{\"name\":\"m1\",\"address\":\"10.0.0.1\",\"sshPort\":22.5}", "sshPort"),
                 host("user with a semicolon", "{\"name\":\"m1\",\"address\":\"10.0.0.1\",\"sshUser\":\"root;id\"}", "sshUser"),
                 host("label key with a space", "{\"name\":\"m1\",\"address\":\"10.0.0.1\",\"labels\":{\"my rack\":\"r1\"}}", "labels"),
                 host("label value with a space", "{\"name\":\"m1\",\"address\":\"10.0.0.1\",\"labels\":{\"rack\":\"r 1\"}}", "labels.rack"),

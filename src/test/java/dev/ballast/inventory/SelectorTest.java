@@ -53,7 +53,10 @@ class SelectorTest {
             "=r1                    | at position 1: expected a label key",
             "'rack'=r1              | at position 1: expected a label key",
             "rack=r1;reboot         | at position 8: expected ',' or the end",
-            "-rack=r1               | is not a label key" })
+            "-rack=r1               | is not a label key",
+            "rack!=                 | at position 7: expected a label value after '!='",
+            "rack notin ()          | at position 13: expected at least one label value",
+            "rack in ( )            | at position 11: expected at least one label value" })
     void namesThePositionOfWhatIsWrong(String text, String message) {
         assertThatThrownBy(() -> Selector.parse("selector", text.strip()))
                 .isInstanceOf(InvalidInputException.class)
