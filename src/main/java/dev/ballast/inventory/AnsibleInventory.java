@@ -52,9 +52,27 @@ final class AnsibleInventory {
         groups.computeIfAbsent(group, n -> new Group()).vars.put(key, new Var(value, line));
     }
 
+    /** Refuses a cycle, as Ansible does: silently cut, it gave hosts the variables of a group they are not in. */
     void child(String parent, String child) {
+        if (parent.equals(child) || descendants(child).contains(parent)) {
+            throw new IllegalArgumentException("group " + Check.quoted(child) + " as a child of " + Check.quoted(parent)
+                    + " makes a cycle (" + Check.quoted(parent) + " is " + (parent.equals(child) ? "itself" : "already under it")
+                    + "); Ansible refuses it too");
+        }
         group(child);
         groups.computeIfAbsent(parent, n -> new Group()).children.add(child);
+    }
+
+    private Set<String> descendants(String group) {
+        Set<String> found = new HashSet<>();
+        List<String> todo = new ArrayList<>(List.of(group));
+        while (!todo.isEmpty()) {
+            Group next = groups.get(todo.remove(todo.size() - 1));
+            if (next != null) {
+                next.children.stream().filter(found::add).forEach(todo::add);
+            }
+        }
+        return found;
     }
 
     /** Adds every host of a pattern such as {@code hv[01:50].dc1} to a group, with the host's own variables. */
@@ -184,7 +202,7 @@ final class AnsibleInventory {
         return parents;
     }
 
-    /** Distance from {@code all}; a child's variables override its parent's. Cycles are cut where first met. */
+    /** Distance from {@code all}; a child's variables override its parent's. There are no cycles: {@link #child} refuses them. */
     private Map<String, Integer> depths() {
         Map<String, Integer> depth = new HashMap<>();
         Set<String> hasParent = new HashSet<>();

@@ -30,7 +30,11 @@ final class AnsibleYamlParser {
 
     private static void collect(AnsibleInventory inventory, String parent, String group, Node node) {
         if (!AnsibleInventory.ALL.equals(group)) {
-            inventory.child(parent, group);
+            try {
+                inventory.child(parent, group);
+            } catch (IllegalArgumentException e) {
+                throw YamlTree.error(parent + ".children", e.getMessage(), node);
+            }
         }
         if (YamlTree.isNull(node)) {
             return;
