@@ -32,6 +32,17 @@ public final class QueryParams {
         return Long.parseLong(raw);
     }
 
+    /** A true/false switch such as {@code ?dryRun=true}; absent or empty is false. */
+    public static boolean flag(String field, String raw) {
+        if (raw == null || raw.isEmpty() || raw.equals("false")) {
+            return false;
+        }
+        if (raw.equals("true")) {
+            return true;
+        }
+        throw InvalidInputException.of(field, Check.quoted(raw) + " is not true or false");
+    }
+
     /** One of an enum's constants by name, or null when the parameter is absent. */
     public static <E extends Enum<E>> E choice(String field, String raw, Class<E> type) {
         if (raw == null) {

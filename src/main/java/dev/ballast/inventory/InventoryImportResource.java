@@ -1,6 +1,6 @@
 package dev.ballast.inventory;
 
-import dev.ballast.input.Check;
+import dev.ballast.input.QueryParams;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.security.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -28,7 +28,7 @@ public class InventoryImportResource {
     @Produces(MediaType.APPLICATION_JSON)
     public ImportReport importInventory(@QueryParam("format") String format, @QueryParam("dryRun") String dryRun, String body) {
         InventoryFormat chosen = InventoryFormat.parse("format", format);
-        boolean dry = flag("dryRun", dryRun);
+        boolean dry = QueryParams.flag("dryRun", dryRun);
         if (body == null || body.isBlank()) {
             throw InvalidInputException.of("body", "the inventory is empty");
         }
@@ -36,15 +36,5 @@ public class InventoryImportResource {
             throw InvalidInputException.of("body", "holds a NUL byte; an inventory is text");
         }
         return inventory.importDocument(chosen, body, dry);
-    }
-
-    private static boolean flag(String field, String raw) {
-        if (raw == null || raw.isEmpty() || raw.equals("false")) {
-            return false;
-        }
-        if (raw.equals("true")) {
-            return true;
-        }
-        throw InvalidInputException.of(field, Check.quoted(raw) + " is not true or false");
     }
 }

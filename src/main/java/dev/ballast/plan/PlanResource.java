@@ -3,6 +3,7 @@ package dev.ballast.plan;
 import java.net.URI;
 import java.util.List;
 
+import dev.ballast.input.QueryParams;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.security.Role;
@@ -47,11 +48,8 @@ public class PlanResource {
         if (body == null || body.isBlank()) {
             throw InvalidInputException.of("body", "the plan is empty");
         }
-        if ("true".equals(dryRun)) {
+        if (QueryParams.flag("dryRun", dryRun)) {
             return Response.ok(plans.validate(body)).build();
-        }
-        if (dryRun != null && !dryRun.equals("false")) {
-            throw InvalidInputException.of("dryRun", "'" + dryRun + "' is not true or false");
         }
         Plans.Saved saved = plans.save(body, audit.actor());
         StoredPlan stored = saved.plan();

@@ -63,6 +63,26 @@ public class RolloutCreation {
 
     @Transactional
     public RolloutView create(String planName, Integer planVersion, String selectorText, String modeText, String actor) {
+        return start(checked(planName, planVersion, selectorText, modeText, actor));
+    }
+
+    /** What such a rollout would be, its waves host by host; nothing is written. */
+    public record DryRun(String plan, int planVersion, String selector, String mode, int hosts, List<List<String>> waves,
+            Map<String, String> skipped) {
+    }
+
+    @Transactional
+    public DryRun dryRun(String planName, Integer planVersion, String selectorText, String modeText, String actor) {
+        Start start = checked(planName, planVersion, selectorText, modeText, actor);
+        Planned planned = planned(start);
+        Map<String, String> skipped = new java.util.LinkedHashMap<>();
+        planned.skipped().forEach(host -> skipped.put(host.name(), host.skipReason()));
+        return new DryRun(start.stored().name(), start.stored().version(), start.selector(), start.mode().name(),
+                start.hosts().size(), planned.waves().stream().map(wave -> wave.stream().map(WavePlanner.Candidate::name).toList())
+                        .toList(), skipped);
+    }
+
+    private Start checked(String planName, Integer planVersion, String selectorText, String modeText, String actor) {
         if (planName == null) {
             throw InvalidInputException.of("plan", "is required");
         }
@@ -74,7 +94,7 @@ public class RolloutCreation {
         if (hosts.isEmpty()) {
             throw InvalidInputException.of("selector", "'" + chosen + "' matches no host");
         }
-        return start(new Start(stored, chosen, hosts, mode, actor, null));
+        return new Start(stored, chosen, hosts, mode, actor, null);
     }
 
     /** A rollout over those of a selector's hosts that are named, waiting for approval before its first wave. */
@@ -107,8 +127,11 @@ public class RolloutCreation {
         return id;
     }
 
-    private RolloutView start(Start start) {
-        Plan plan = start.stored().plan();
+    /** The hosts dealt into waves, and those skipped (in maintenance, quarantined) with why. */
+    private record Planned(List<List<WavePlanner.Candidate>> waves, List<Inventory.HostRef> skipped) {
+    }
+
+    private static Planned planned(Start start) {
         List<WavePlanner.Candidate> eligible = new ArrayList<>();
         List<Inventory.HostRef> skipped = new ArrayList<>();
         for (Inventory.HostRef host : start.hosts()) {
@@ -118,10 +141,15 @@ public class RolloutCreation {
                 skipped.add(host);
             }
         }
-        List<List<WavePlanner.Candidate>> planned = WavePlanner.plan(eligible, plan.waves());
-        if (planned.isEmpty()) {
-            planned = List.of(List.of());
-        }
+        List<List<WavePlanner.Candidate>> waves = WavePlanner.plan(eligible, start.stored().plan().waves());
+        return new Planned(waves.isEmpty() ? List.of(List.of()) : waves, skipped);
+    }
+
+    private RolloutView start(Start start) {
+        Plan plan = start.stored().plan();
+        Planned dealt = planned(start);
+        List<List<WavePlanner.Candidate>> planned = dealt.waves();
+        List<Inventory.HostRef> skipped = dealt.skipped();
         boolean held = start.heldBecause() != null;
         long id = rollouts.insert(new RolloutTransitions.NewRollout(start.stored().name(), start.stored().version(),
                 write(plan), start.selector(), start.mode(), held ? RolloutState.AWAITING_APPROVAL : RolloutState.RUNNING,

@@ -46,9 +46,13 @@ public class RolloutResource {
 
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST
-    public Response create(CreateRequest request) {
+    public Response create(@QueryParam("dryRun") String dryRun, CreateRequest request) {
         if (request == null) {
             throw InvalidInputException.of("body", "is required: {\"plan\": ..., \"selector\": ..., \"mode\": \"apply\"}");
+        }
+        if (QueryParams.flag("dryRun", dryRun)) {
+            return Response.ok(creation.dryRun(request.plan(), request.planVersion(), request.selector(), request.mode(),
+                    audit.actor())).build();
         }
         RolloutView created = creation.create(request.plan(), request.planVersion(), request.selector(), request.mode(),
                 audit.actor());

@@ -62,7 +62,10 @@ class RolloutApiTest {
         given().get("/api/rollouts/1/hosts?state=nope").then().statusCode(400);
     }
 
-    /** A tool that changes fleets never guesses what to do or where: no mode, no selector, no rollout. */
+    /**
+     * A tool that changes fleets never guesses what to do or where: no mode, no selector, no rollout; and a
+     * dry run answers the waves it would make, host by host, changing nothing.
+     */
     @Test
     void aRolloutNeedsAModeAndASelectorAndEveryHostIsSaidExplicitly() {
         given().contentType("application/yaml").body("name: api-guess\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n"
@@ -79,8 +82,15 @@ class RolloutApiTest {
         given().contentType(ContentType.JSON).body("{\"plan\": \"api-guess\", \"selector\": \"env=guess\", \"mode\": \"check\", "
                 + "\"mode\": \"apply\"}").post("/api/rollouts").then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].message", containsString("Duplicate field 'mode'"));
+        given().contentType(ContentType.JSON).body(Map.of("plan", "api-guess", "selector", "env=guess", "mode", "apply"))
+                .post("/api/rollouts?dryRun=true").then().statusCode(200).body("hosts", equalTo(1))
+                .body("waves", contains(contains("api-guess.lab"))).body("mode", equalTo("APPLY"));
+        given().contentType(ContentType.JSON).body(Map.of("plan", "api-guess", "selector", "env=guess"))
+                .post("/api/rollouts?dryRun=true").then().statusCode(400).body("errors[0].field", equalTo("mode"));
+        given().contentType(ContentType.JSON).body(Map.of("plan", "api-guess", "selector", "env=guess", "mode", "apply"))
+                .post("/api/rollouts?dryRun=maybe").then().statusCode(400).body("errors[0].field", equalTo("dryRun"));
         assertThat(given().get("/api/rollouts?size=500").then().statusCode(200).extract().jsonPath().getList("plan"))
-                .as("nothing started").doesNotContain("api-guess");
+                .as("nothing started, a dry run included").doesNotContain("api-guess");
 
         create(Map.of("plan", "api-guess", "selector", "*", "mode", "check")).statusCode(201).body("selector", equalTo("*"));
     }
