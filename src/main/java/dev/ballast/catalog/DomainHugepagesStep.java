@@ -1,6 +1,7 @@
 package dev.ballast.catalog;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -67,13 +68,13 @@ final class DomainHugepagesStep extends DomainXmlStep<DomainHugepagesStep.Params
      * and the guests, started from this XML by libvirt-guests, would fail with "Cannot allocate memory".
      */
     private static void checkNextBoot(RemoteShell shell, Meminfo memory, long needed, int guests) throws RemoteFailure, StepRefusal {
-        List<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.read(shell);
-        long atBoot = HugepagesAtBoot.pages(boot);
+        Optional<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.winner(HugepagesAtBoot.read(shell));
+        long atBoot = boot.map(HugepagesAtBoot.Setting::value).orElse(0L);
         long inUse = memory.hugePagesTotal() - memory.hugePagesFree();
         if (needed + inUse > atBoot) {
             throw new StepRefusal(StepRefusal.Kind.UNSAFE, "the next boot reserves " + atBoot + " pages of 2048 kB ("
-                    + (boot.isEmpty() ? "nothing on the kernel command line or in sysctl sets vm.nr_hugepages"
-                            : boot.get(boot.size() - 1).describe()) + "), and the " + guests + " guests it would switch need "
+                    + boot.map(HugepagesAtBoot.Setting::describe).orElse("nothing on the kernel command line or in sysctl sets "
+                            + "vm.nr_hugepages") + "), and the " + guests + " guests it would switch need "
                     + needed + " beyond the " + inUse + " in use: they would not start after a reboot; persist the pages "
                     + "with the hugepages step first");
         }

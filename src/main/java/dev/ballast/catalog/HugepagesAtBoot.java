@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.ballast.remote.Command;
 import dev.ballast.remote.CommandResult;
@@ -51,9 +52,9 @@ final class HugepagesAtBoot {
         return inBootOrder(settings);
     }
 
-    /** The pages the last assignment sets, 0 when nothing sets any. */
-    static long pages(List<Setting> settings) {
-        return settings.isEmpty() ? 0 : settings.get(settings.size() - 1).value();
+    /** The assignment the boot ends with, which sets what it reserves; empty when nothing sets any (it reserves none). */
+    static Optional<Setting> winner(List<Setting> settings) {
+        return settings.isEmpty() ? Optional.empty() : Optional.of(settings.get(settings.size() - 1));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.ballast.remote.Command;
 import dev.ballast.remote.RemoteFailure;
@@ -111,9 +112,9 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
                 .put("pages", count.strip())
                 .put("persist", files.get(p.persistFile()));
         if (p.size() == PageSize.SIZE_2M) {
-            List<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.read(shell);
-            state.put("boot", String.valueOf(HugepagesAtBoot.pages(boot)))
-                    .put("bootFile", boot.isEmpty() ? null : boot.get(boot.size() - 1).file());
+            Optional<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.winner(HugepagesAtBoot.read(shell));
+            state.put("boot", String.valueOf(boot.map(HugepagesAtBoot.Setting::value).orElse(0L)))
+                    .put("bootFile", boot.map(HugepagesAtBoot.Setting::file).orElse(null));
         }
         return state.build();
     }
@@ -167,8 +168,8 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
      * backed by the pages would not start after a reboot. The operator removes that line or makes it agree.
      */
     private static void checkBootKeeps(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
-        List<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.withOwn(HugepagesAtBoot.read(shell), p.persistFile(), p.count().value());
-        HugepagesAtBoot.Setting last = boot.get(boot.size() - 1);
+        HugepagesAtBoot.Setting last = HugepagesAtBoot.winner(
+                HugepagesAtBoot.withOwn(HugepagesAtBoot.read(shell), p.persistFile(), p.count().value())).orElseThrow();
         if (last.value() != p.count().value()) {
             throw new StepRefusal(StepRefusal.Kind.UNSAFE, last.describe() + " and is read after " + p.persistFile()
                     + ", so the next boot would reserve " + last.value() + " pages of 2M, not " + p.count().value()
