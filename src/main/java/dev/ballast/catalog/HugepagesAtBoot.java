@@ -35,7 +35,7 @@ final class HugepagesAtBoot {
     private static final List<String> DIRECTORIES = List.of("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d",
             "/usr/lib/sysctl.d", "/lib/sysctl.d");
     private static final String SYSCTL_CONF = "/etc/sysctl.conf";
-    private static final RemotePath CMDLINE = RemotePath.of("/proc/cmdline");
+    static final RemotePath CMDLINE = RemotePath.of("/proc/cmdline");
     /** sysctl accepts the key with dots or slashes, after blanks, and a leading '-' that only silences errors. */
     private static final String KEY = "^[[:space:]]*-?vm[./]nr_hugepages[[:space:]]*=";
 
@@ -44,8 +44,19 @@ final class HugepagesAtBoot {
 
     /** Every assignment on the host, in the order a boot applies them: the last one is what the boot reserves. */
     static List<Setting> read(RemoteShell shell) throws RemoteFailure {
+        return read(shell, HostFiles.require(shell, CMDLINE));
+    }
+
+    /**
+     * The same, for a caller that read {@link #CMDLINE} with its own files already (one channel less per probe,
+     * see {@link HostFiles}); null when the host had none, which is a failure.
+     */
+    static List<Setting> read(RemoteShell shell, String cmdline) throws RemoteFailure {
+        if (cmdline == null) {
+            throw new RemoteFailure(RemoteFailure.Kind.COMMAND_FAILED, CMDLINE + " does not exist", null);
+        }
         List<Setting> settings = new ArrayList<>(fromFiles(shell));
-        Long kernel = fromCommandLine(HostFiles.require(shell, CMDLINE));
+        Long kernel = fromCommandLine(cmdline);
         if (kernel != null) {
             settings.add(new Setting(CMDLINE.toString(), kernel));
         }

@@ -103,7 +103,9 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
 
     @Override
     public StepState probe(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
-        Map<RemotePath, String> files = HostFiles.readAll(shell, List.of(p.size().knob(), p.persistFile()));
+        // 2M pages are also what the kernel command line reserves at boot: read in the same command.
+        Map<RemotePath, String> files = HostFiles.readAll(shell, p.size() == PageSize.SIZE_2M
+                ? List.of(p.size().knob(), p.persistFile(), HugepagesAtBoot.CMDLINE) : List.of(p.size().knob(), p.persistFile()));
         String count = files.get(p.size().knob());
         if (count == null) {
             throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the kernel offers no " + p.size().text + " huge pages");
@@ -112,7 +114,8 @@ final class HugepagesStep extends TuningStep<HugepagesStep.Params> {
                 .put("pages", count.strip())
                 .put("persist", files.get(p.persistFile()));
         if (p.size() == PageSize.SIZE_2M) {
-            Optional<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.winner(HugepagesAtBoot.read(shell));
+            Optional<HugepagesAtBoot.Setting> boot = HugepagesAtBoot.winner(
+                    HugepagesAtBoot.read(shell, files.get(HugepagesAtBoot.CMDLINE)));
             state.put("boot", String.valueOf(boot.map(HugepagesAtBoot.Setting::value).orElse(0L)))
                     .put("bootFile", boot.map(HugepagesAtBoot.Setting::file).orElse(null));
         }
