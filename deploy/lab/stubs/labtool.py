@@ -10,15 +10,24 @@ chmod, readlink, env, uname) is the real program working on those files.
 Arguments the simulator would call a LabSurprise end with `labtool: unexpected: ARGV` and status 127,
 so a command the catalog should never send fails loudly instead of being guessed at.
 
+With BALLAST_LAB_ROOT=DIR (an absolute path) a host needs no root and no namespace: its /sys, /dev, /etc,
+/proc/meminfo, /proc/cmdline and /usr/local are DIR/sys, DIR/dev and so on. `init` creates them; `serve` runs
+a stub, or the real tail, grep, readlink, rm, chmod, stat or tee with each absolute path put under DIR and DIR
+taken out of what they print. Owners live in a table there (a normal user cannot chown), and `stat` reads
+%U and %G from it. LabContractTest replays the lab contract through `serve` on any machine with Python.
+
     labtool programs      the tool names, one a line (the lab links them from this list)
     labtool init INDEX    create host INDEX's initial state (1..9999), as LabHosts.typical does
     labtool reboot        reboot the host (Boot.java); prints the errors of guests that could not start again
+    labtool serve         with BALLAST_LAB_ROOT only: run commands of the catalog against that directory,
+                          one JSON object a line in ({"argv": [...], "stdin": "..."}) and out (exit, stdout, stderr)
 """
 
 import collections
 import contextlib
 import fcntl
 import functools
+import itertools
 import json
 import math
 import os
@@ -31,6 +40,9 @@ import sys
 from xml.parsers import expat
 
 STATE = '/usr/local/lib/ballast-lab'
+ROOT = os.environ.get('BALLAST_LAB_ROOT', '')
+# The simulated fleet's kernel command line (Boot.java's): the machine's own would make every lab host boot differently.
+KERNEL_COMMAND_LINE = 'BOOT_IMAGE=/boot/vmlinuz root=/dev/mapper/vg_os-root ro quiet\n'
 MEM_TOTAL_KIB = 256 * 1024 * 1024
 HOST_USE_KIB = 8 * 1024 * 1024  # the host's own processes, page cache and kernel (Hugepages.HOST_USE_KIB)
 GIB = 1 << 30
@@ -73,8 +85,14 @@ def expect(args, expected, then):
 
 # --- State files ------------------------------------------------------------------------------------
 
+def at(path):
+    """Where a path of the host is on this machine: itself inside a lab host's namespace, under
+    BALLAST_LAB_ROOT without one. Every file operation goes through here; the catalog's paths stay the host's."""
+    return ROOT + path
+
+
 def load(name):
-    with open(f'{STATE}/{name}.json') as f:
+    with open(at(f'{STATE}/{name}.json')) as f:
         return json.load(f)
 
 
@@ -83,26 +101,31 @@ def save(name, doc):
 
 
 def read_file(path):
-    with open(path) as f:
+    with open(at(path)) as f:
         return f.read()
 
 
 def write_file(path, text):
     """Replaces a state file whole, so a reader never sees half of it."""
-    with open(path + '.new', 'w') as f:
+    with open(at(path) + '.new', 'w') as f:
         f.write(text)
-    os.replace(path + '.new', path)
+    os.replace(at(path) + '.new', at(path))
 
 
 def rewrite_in_place(path, text):
     """Sysfs attributes and /proc/meminfo are single bind-mounted inodes: a rename would detach them."""
-    with open(path, 'r+') as f:
+    with open(at(path), 'r+') as f:
         f.truncate()
         f.write(text)
 
 
 def require_lab_host():
     """Refuses to run outside a lab host, whose /sys, /dev, /etc, /proc/meminfo and /usr/local are its own."""
+    if ROOT:
+        if not os.path.isabs(ROOT) or ROOT.endswith('/') or not os.path.isdir(at(STATE)):
+            sys.exit(f'labtool: BALLAST_LAB_ROOT={ROOT} is not a lab host\'s directory: an absolute path, '
+                     'made by `labtool init`')
+        return
     mounts = {}
     with open('/proc/self/mountinfo') as f:
         for line in f:
@@ -124,7 +147,7 @@ def tee(args, stdin):
     if len(files) != 1 or files[0].startswith('-'):
         raise Unexpected()
     path, text = files[0], stdin
-    if SCHEDULER.fullmatch(path) and os.path.isfile(path):
+    if SCHEDULER.fullmatch(path) and os.path.isfile(at(path)):
         offered, active = scheduler(path)
         if active is None:
             return ok(text)  # a stacked device: the kernel takes any write and changes nothing (Disks.java)
@@ -404,7 +427,7 @@ def fio(args):
                        'fio: pid=0, err=22/file:filesetup.c:1120, func=total_file_size, error=Invalid argument\n')
     iops, p50, p99 = figures
     attribute = f'/sys/block/{filename[1]}/queue/scheduler'
-    if os.path.isfile(attribute) and scheduler(attribute)[1] == 'bfq':
+    if os.path.isfile(at(attribute)) and scheduler(attribute)[1] == 'bfq':
         # BFQ's per-request accounting costs an NVMe disk about 45% of its random-read IOPS.
         iops, p50, p99 = iops * 0.55, p50 * 2, p99 * 2
     warning = 'fio: this platform does not support process shared mutexes, forcing use of threads. Use the ' \
@@ -513,7 +536,7 @@ def domain_file(uuid, live=False):
 
 
 def running(uuid):
-    return os.path.exists(domain_file(uuid, live=True))
+    return os.path.exists(at(domain_file(uuid, live=True)))
 
 
 def virsh(args, stdin=''):
@@ -710,7 +733,7 @@ def sync_nodes(lvm):
     """Makes /dev/VG/LV match the active volumes as udev does: each a symlink ../dm-N to the volume's node, new
     nodes 660 root:disk; a node that stays keeps its mode (the real chmod and stat follow the link)."""
     for vg in lvm['vgs']:
-        directory = f'/dev/{vg}'
+        directory = at(f'/dev/{vg}')
         wanted = {lv['name']: lv['dm'] for lv in lvs_of(lvm, vg) if has_node(lv)}
         if wanted and not os.path.isdir(directory):
             os.mkdir(directory, 0o755)
@@ -728,9 +751,20 @@ def sync_nodes(lvm):
 
 def make_device(path):
     """A fake disk node: a regular file with a device node's mode and owner, for the real stat and chmod."""
-    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    os.chown(path, 0, grp.getgrnam('disk').gr_gid)
-    os.chmod(path, 0o660)
+    os.close(os.open(at(path), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    chown(path, 'root', 'disk')
+    os.chmod(at(path), 0o660)
+
+
+def chown(path, user, group):
+    """chown, or under BALLAST_LAB_ROOT the owners table (a normal user cannot give a file away), keyed by the
+    node a path resolves to, as the real chown follows a symlink."""
+    if not ROOT:
+        os.chown(path, pwd.getpwnam(user).pw_uid, grp.getgrnam(group).gr_gid)
+        return
+    owners = load('owners') if os.path.isfile(at(f'{STATE}/owners.json')) else {}
+    owners[os.path.realpath(at(path))[len(ROOT):]] = f'{user}:{group}'
+    save('owners', owners)
 
 
 def lvm_report(section, rows):
@@ -987,7 +1021,7 @@ PROGRAMS = {
 def init(index):
     """The in-process lab's host of the same index (LabHosts.typical): hardware, disks, domains, LVM and SELinux
     vary by index exactly as there, and the lab contract (LabContract) holds both to it byte for byte."""
-    if os.listdir(STATE) != ['lock']:
+    if os.listdir(at(STATE)) != ['lock']:
         sys.exit(f'labtool: {STATE} already holds a host\'s state')
     kind = index % 8
     hardware = {
@@ -1005,19 +1039,20 @@ def init(index):
     init_sysfs(index, hardware)
     init_domains(index)
     rewrite_in_place('/proc/meminfo', meminfo(hugepages()))
+    rewrite_in_place('/proc/cmdline', KERNEL_COMMAND_LINE)
     lvm = init_lvm(index)
     init_selinux(index)
     init_etc()
     for disk in sorted({*lvm['disks'], *lvm['pvs'], '/dev/nvme0', '/dev/nvme1'} - {*mapper_links(lvm)}):
         make_device(disk)
-    os.makedirs('/dev/mapper', exist_ok=True)
+    os.makedirs(at('/dev/mapper'), exist_ok=True)
     for link, node in mapper_links(lvm).items():
-        os.symlink(f'../{node}', link)
+        os.symlink(f'../{node}', at(link))
     sync_nodes(lvm)
     if index % 3 == 2:
-        os.chmod('/dev/vg_storage/vm-db01', 0o640)
+        os.chmod(at('/dev/vg_storage/vm-db01'), 0o640)
     if index % 3 == 0:
-        os.chown('/dev/vg_data/vm-app01', pwd.getpwnam('libvirt-qemu').pw_uid, grp.getgrnam('kvm').gr_gid)
+        chown('/dev/vg_data/vm-app01', 'libvirt-qemu', 'kvm')
 
 
 def controllers(index):
@@ -1058,19 +1093,19 @@ def init_sysfs(index, hardware):
         if wwid_file:
             create(f'/sys/block/{disk}/{wwid_file}', wwid + '\n')
     save('boot', {'schedulers': {disk: active for disk, active in boot.items() if active is not None}})
-    os.makedirs('/sys/class/nvme')
+    os.makedirs(at('/sys/class/nvme'))
     for c in hardware['controllers']:
         function = f'{c["parent"]}/{c["address"]}'
-        os.makedirs(f'/sys/devices/{function}/nvme/{c["name"]}')
-        os.symlink(f'../../../{c["address"]}', f'/sys/devices/{function}/nvme/{c["name"]}/device')
-        os.symlink(f'../../devices/{function}/nvme/{c["name"]}', f'/sys/class/nvme/{c["name"]}')
+        os.makedirs(at(f'/sys/devices/{function}/nvme/{c["name"]}'))
+        os.symlink(f'../../../{c["address"]}', at(f'/sys/devices/{function}/nvme/{c["name"]}/device'))
+        os.symlink(f'../../devices/{function}/nvme/{c["name"]}', at(f'/sys/class/nvme/{c["name"]}'))
     for kib in HUGEPAGE_SIZES_KIB:
         create(hugepage_knob(kib), '0\n')
 
 
 def create(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, 'w') as f:
+    os.makedirs(os.path.dirname(at(path)), exist_ok=True)
+    with open(at(path), 'w') as f:
         f.write(text)
 
 
@@ -1087,7 +1122,7 @@ def init_domains(host):
     if host % 2 == 1:
         domains.append((3, 8388608, 4, domain_disks(host, 3, 1) + SCSI_CONTROLLER + AGENT_CHANNEL,
                         nova_metadata(host) if host % 3 == 0 else '', 5, True, False))
-    os.mkdir(f'{STATE}/domains')
+    os.mkdir(at(f'{STATE}/domains'))
     listed = []
     for n, memory, vcpus, devices, metadata, nic_slot, is_running, agent in domains:
         uuid = f'{0x6c616200 + host:08x}-{n:04x}-4{host % 4096:03x}-8{n:03x}-{host * 1000 + n:012x}'
@@ -1207,7 +1242,9 @@ def init_etc():
     """What a hypervisor's /etc has and the machine's may lack: udev's rules directory (the catalog writes
     rules there), and the kvm group and libvirt-qemu user that own a running VM's disk. Written into the
     host's own /etc overlay; --no-log-init keeps useradd out of the machine's /var/log."""
-    os.makedirs('/etc/udev/rules.d', exist_ok=True)
+    os.makedirs(at('/etc/udev/rules.d'), exist_ok=True)
+    if ROOT:
+        return  # owners are names in the owners table there
     if 'kvm' not in {group.gr_name for group in grp.getgrall()}:
         subprocess.run(['groupadd', '--system', 'kvm'], check=True)
     if 'libvirt-qemu' not in {user.pw_name for user in pwd.getpwall()}:
@@ -1235,7 +1272,7 @@ def reboot():
     libvirt = load('libvirt')
     were_running = [d for d in libvirt['domains'] if running(d['uuid'])]
     for domain in were_running:
-        os.remove(domain_file(domain['uuid'], live=True))
+        os.remove(at(domain_file(domain['uuid'], live=True)))
     pages = {kib: 0 for kib in HUGEPAGE_SIZES_KIB}
     for disk, active in load('boot')['schedulers'].items():
         path = f'/sys/block/{disk}/queue/scheduler'
@@ -1243,12 +1280,12 @@ def reboot():
     lvm = load('lvm')
     for lv in lvm['lvs']:
         if has_node(lv):
-            os.chmod(f'/dev/{lv["vg"]}/{lv["name"]}', 0o660)
+            os.chmod(at(f'/dev/{lv["vg"]}/{lv["name"]}'), 0o660)
 
     pages_2m = None
     for match in BOOT_CMDLINE.finditer(read_file('/proc/cmdline')):
         pages_2m = int(match[1])
-    for path in etc_files('/etc/sysctl.d', '.conf') + (['/etc/sysctl.conf'] if os.path.isfile('/etc/sysctl.conf') else []):
+    for path in etc_files('/etc/sysctl.d', '.conf') + (['/etc/sysctl.conf'] if os.path.isfile(at('/etc/sysctl.conf')) else []):
         for match in BOOT_SYSCTL.finditer(read_file(path)):
             pages_2m = int(match[1])
     if pages_2m is not None:
@@ -1278,8 +1315,8 @@ def reboot():
 
 
 def etc_files(directory, suffix):
-    return sorted(f'{directory}/{name}' for name in os.listdir(directory) if name.endswith(suffix)) \
-        if os.path.isdir(directory) else []
+    return sorted(f'{directory}/{name}' for name in os.listdir(at(directory)) if name.endswith(suffix)) \
+        if os.path.isdir(at(directory)) else []
 
 
 def udev_at_boot(lvm, rules):
@@ -1294,12 +1331,12 @@ def udev_at_boot(lvm, rules):
     for vg, mode in BOOT_MODE_RULE.findall(rules):
         for lv in lvs_of(lvm, vg):
             if has_node(lv):
-                os.chmod(f'/dev/{vg}/{lv["name"]}', int(mode, 8))
+                os.chmod(at(f'/dev/{vg}/{lv["name"]}'), int(mode, 8))
 
 
 def wwid_of(disk):
     for path in (f'/sys/block/{disk}/wwid', f'/sys/block/{disk}/device/wwid'):
-        if os.path.isfile(path):
+        if os.path.isfile(at(path)):
             return read_file(path).strip()
     return None
 
@@ -1315,20 +1352,104 @@ def labtool(args):
             print(''.join(error + '\n' for error in reboot()), end='')
         return 0
     if len(args) == 2 and args[0] == 'init' and re.fullmatch('[1-9][0-9]{0,3}', args[1]):
+        if ROOT:
+            make_root()
         with locked():
             init(int(args[1]))
         return 0
+    if args == ['serve'] and ROOT:
+        serve()
+        return 0
     print(__doc__.split('\n\n')[-1], file=sys.stderr)
     return 2
+
+
+def make_root():
+    """What deploy/lab/lab mounts for a host in its namespace, as plain directories under BALLAST_LAB_ROOT."""
+    if not os.path.isabs(ROOT) or os.path.realpath(ROOT) != ROOT:
+        sys.exit(f'labtool: BALLAST_LAB_ROOT={ROOT} must be an absolute path without symlinks')
+    for directory in ('/etc/sysctl.d', '/etc/tmpfiles.d', '/sys', '/dev', '/proc', STATE):
+        os.makedirs(at(directory), exist_ok=True)
+    for file in ('/proc/meminfo', '/proc/cmdline'):
+        open(at(file), 'a').close()
+
+
+# The coreutils and grep of a lab host that the catalog calls: real, on paths put under BALLAST_LAB_ROOT.
+REAL_PROGRAMS = ('tail', 'grep', 'readlink', 'rm', 'chmod', 'stat', 'tee')
+
+
+def serve():
+    """One command a line on stdin, {"argv": [...], "stdin": "..."}, each answered on a line of stdout with
+    {"exit": N, "stdout": "...", "stderr": "..."}: one process for a whole transcript, where a process per
+    command would spend most of a replay starting Python."""
+    for line in sys.stdin:
+        command = json.loads(line)
+        environment = dict(os.environ)
+        try:
+            result = run_command(command['argv'], command.get('stdin') or '')
+        finally:
+            os.environ.clear()
+            os.environ.update(environment)
+        print(json.dumps({'exit': result.code, 'stdout': result.out, 'stderr': result.err}), flush=True)
+
+
+def run_command(argv, stdin):
+    """One command as a lab host's sshd would run it, under BALLAST_LAB_ROOT: env's assignments, then a stub or
+    a real program whose absolute paths are put under the root and whose output has the root taken out."""
+    if argv[0] == 'env':
+        assignments = list(itertools.takewhile(lambda a: re.fullmatch('[A-Z_]+=.*', a), argv[1:]))
+        os.environ.update(a.split('=', 1) for a in assignments)
+        return run_command(argv[1 + len(assignments):], stdin)
+    program, args = argv[0], argv[1:]
+    if program in PROGRAMS and (program != 'tee' or any(kernel_path(a) for a in args)):
+        return call(program, args, lambda: stdin)
+    if program not in REAL_PROGRAMS:
+        return Exec(127, '', f'labtool: unexpected: {shlex.join(argv)}\n')
+    real = [at(a) if a.startswith('/') else a for a in args]
+    if program == 'stat':
+        real = [a.replace('%U', '\x01U').replace('%G', '\x01G') if not a.startswith('/') else a for a in real]
+    done = subprocess.run([program, *real], input=stdin.encode(), capture_output=True)
+    out = done.stdout.decode('utf-8', 'replace')
+    if program == 'stat':
+        out = owners_into(out, args)
+    return Exec(done.returncode, out.replace(ROOT, ''), done.stderr.decode('utf-8', 'replace').replace(ROOT, ''))
+
+
+def owners_into(out, args):
+    """stat's %U and %G from the owners table, one output line for each operand that exists, in order."""
+    owners = load('owners') if os.path.isfile(at(f'{STATE}/owners.json')) else {}
+    operands = [a for a in args[args.index('--') + 1:] if os.path.exists(at(a))]
+    lines = out.splitlines(keepends=True)
+    for i, operand in enumerate(operands):
+        node = os.path.realpath(at(operand))[len(ROOT):] if '-L' in args else os.path.normpath(operand)
+        user, group = owners.get(node, 'root:root').split(':')
+        lines[i] = lines[i].replace('\x01U', user).replace('\x01G', group)
+    return ''.join(lines)
 
 
 @contextlib.contextmanager
 def locked():
     """One program at a time per host, as the simulator's synchronized HostState: an exclusive flock."""
     require_lab_host()
-    with open(f'{STATE}/lock', 'a') as lock:
+    with open(at(f'{STATE}/lock'), 'a') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+def call(program, args, read_stdin):
+    """A stub program under the host's lock; input is read before the lock, as the simulator reads a command's
+    input before running it, so that `virsh dumpxml UUID | ... | virsh define ...` on one host does not wait on
+    itself."""
+    run = PROGRAMS.get(program)
+    if program == 'tee' or program == 'virsh' and args[:1] == ['define']:
+        run = functools.partial(run, stdin=read_stdin())
+    try:
+        if run is None:
+            raise Unexpected()
+        with locked():
+            return run(args)
+    except Unexpected:
+        return Exec(127, '', f'labtool: unexpected: {shlex.join([program, *args])}\n')
 
 
 def main():
@@ -1338,19 +1459,7 @@ def main():
     if program == 'tee' and not any(kernel_path(a) for a in args):
         # Any other file (under /etc and elsewhere) is the host's own: real tee writes it.
         os.execv('/usr/bin/tee', ['tee', *args])
-    run = PROGRAMS.get(program)
-    if program == 'tee' or program == 'virsh' and args[:1] == ['define']:
-        # Read before the lock, as the simulator reads a command's input before running it, so that
-        # `virsh dumpxml UUID | ... | virsh define ...` on one host does not wait on itself.
-        run = functools.partial(run, stdin=sys.stdin.buffer.read().decode('utf-8', 'replace'))
-    try:
-        if run is None:
-            raise Unexpected()
-        with locked():
-            result = run(args)
-    except Unexpected:
-        result = Exec(127, '', f'labtool: unexpected: {shlex.join([program, *args])}\n')
+    result = call(program, args, lambda: sys.stdin.buffer.read().decode('utf-8', 'replace'))
     sys.stdout.buffer.write(result.out.encode())
     sys.stderr.buffer.write(result.err.encode())
     return result.code
-
