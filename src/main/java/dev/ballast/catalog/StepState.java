@@ -2,8 +2,8 @@ package dev.ballast.catalog;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * What a probe saw on a host, as named facts ({@code scheduler=mq-deadline}, {@code rule=<file text>}).
@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 public record StepState(Map<String, String> facts) {
 
     public static final String ABSENT = "<absent>";
-    private static final Pattern SECRET_ATTRIBUTE = Pattern.compile("(\\bpasswd=)(['\"])[^'\"]*\\2");
 
     public StepState {
         facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
@@ -36,9 +35,36 @@ public record StepState(Map<String, String> facts) {
      * (VNC and SPICE passwords, captured with {@code --security-info}) are masked.
      */
     public StepState redacted() {
+        return masked().shown();
+    }
+
+    /** The facts with their secrets masked, and the secrets of each fact that held any, to be stored apart. */
+    public record Masked(StepState shown, Map<String, List<String>> secrets) {
+    }
+
+    public Masked masked() {
         Map<String, String> shown = new LinkedHashMap<>();
-        facts.forEach((fact, value) -> shown.put(fact, SECRET_ATTRIBUTE.matcher(value).replaceAll("$1$2********$2")));
-        return new StepState(shown);
+        Map<String, List<String>> secrets = new LinkedHashMap<>();
+        facts.forEach((fact, value) -> {
+            SecretAttributes.Split split = SecretAttributes.split(value);
+            shown.put(fact, split.masked());
+            if (!split.secrets().isEmpty()) {
+                secrets.put(fact, split.secrets());
+            }
+        });
+        return new Masked(new StepState(shown), secrets);
+    }
+
+    /** These masked facts with the secrets {@link #masked} took out put back. */
+    public StepState withSecrets(Map<String, List<String>> secrets) {
+        Map<String, String> whole = new LinkedHashMap<>(facts);
+        secrets.forEach((fact, values) -> whole.put(fact, SecretAttributes.join(get(fact), values)));
+        return new StepState(whole);
+    }
+
+    /** A text that is not a state's fact (a command's output, a detail) with its secrets masked. */
+    public static String redact(String text) {
+        return text == null ? null : SecretAttributes.split(text).masked();
     }
 
     public static Builder builder() {

@@ -24,11 +24,11 @@ public class Identities {
     private static final Logger LOG = Logger.getLogger(Identities.class);
 
     private final Jdbc jdbc;
-    private final KeyCipher cipher;
+    private final SecretCipher cipher;
     private final AuditLog audit;
     private final java.util.Map<IdentityName, KeyPair> keyPairs = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Identities(Jdbc jdbc, KeyCipher cipher, AuditLog audit) {
+    Identities(Jdbc jdbc, SecretCipher cipher, AuditLog audit) {
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.audit = audit;
@@ -44,7 +44,7 @@ public class Identities {
             generateIfAbsent(IdentityName.DEFAULT);
         }
         SshIdentity any = SshIdentity.<SshIdentity>findAll().firstResult();
-        cipher.decrypt(any.privateKeyEncrypted, new IdentityName(any.name));
+        privateKey(any.privateKeyEncrypted, new IdentityName(any.name));
     }
 
     public List<IdentityView> list() {
@@ -73,7 +73,7 @@ public class Identities {
     /** Inserts with ON CONFLICT, so two Ballast processes starting together create one default identity. */
     private boolean generateIfAbsent(IdentityName name) {
         Ed25519KeyPair pair = Ed25519KeyPair.generate("ballast-" + name);
-        byte[] privateKey = cipher.encrypt(pair.privateKeyPkcs8(), name);
+        byte[] privateKey = cipher.encrypt(pair.privateKeyPkcs8(), name.value());
         int inserted = jdbc.update("insert into ssh_identity (name, algorithm, public_key, fingerprint, private_key_encrypted) "
                 + "values (?, ?, ?, ?, ?) on conflict (name) do nothing",
                 name.value(), Ed25519KeyPair.ALGORITHM, pair.publicKey(), pair.fingerprint(), privateKey);
@@ -90,7 +90,7 @@ public class Identities {
     public KeyPair keyPair(IdentityName name) {
         return keyPairs.computeIfAbsent(name, n -> {
             SshIdentity identity = find(n);
-            return Ed25519KeyPair.open(identity.publicKey, cipher.decrypt(identity.privateKeyEncrypted, n));
+            return Ed25519KeyPair.open(identity.publicKey, privateKey(identity.privateKeyEncrypted, n));
         });
     }
 
@@ -100,5 +100,10 @@ public class Identities {
             throw new NotFoundException("no SSH identity named '" + name + "'");
         }
         return identity;
+    }
+
+    /** A stored private key, whose associated data is the identity's name. */
+    private byte[] privateKey(byte[] stored, IdentityName name) {
+        return cipher.decrypt(stored, name.value(), "the private key of SSH identity '" + name + "'");
     }
 }

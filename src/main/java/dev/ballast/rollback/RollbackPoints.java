@@ -1,5 +1,7 @@
 package dev.ballast.rollback;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,17 +12,25 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jboss.logging.Logger;
 
 import dev.ballast.catalog.StepState;
+import dev.ballast.identity.SecretCipher;
 import dev.ballast.jdbc.Jdbc;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * Rollback points: the exact state of a host before a step changed it. Each is committed on its own
  * before the step's apply runs, so no change is ever made that the database does not know how to undo.
+ * A state's passwords (a domain's VNC or SPICE passwd) never sit in its facts: they are masked there and
+ * kept apart, encrypted with the master key for this point alone.
  */
 @ApplicationScoped
 public class RollbackPoints {
+
+    private static final Logger LOG = Logger.getLogger(RollbackPoints.class);
 
     public enum State { CAPTURED, ROLLED_BACK, ROLLBACK_FAILED }
 
@@ -28,12 +38,17 @@ public class RollbackPoints {
     public record Capture(long taskId, long rolloutId, String host, int position, String step, Map<String, String> params) {
     }
 
+    private static final String COLUMNS = "task_id, position, step, cast(captured as text), captured_secrets, "
+            + "cast(applied as text), applied_secrets";
+
     private final Jdbc jdbc;
     private final ObjectMapper json;
+    private final SecretCipher cipher;
 
-    RollbackPoints(Jdbc jdbc, ObjectMapper json) {
+    RollbackPoints(Jdbc jdbc, ObjectMapper json, SecretCipher cipher) {
         this.jdbc = jdbc;
         this.json = json;
+        this.cipher = cipher;
     }
 
     /**
@@ -41,20 +56,72 @@ public class RollbackPoints {
      * restored point describes a change that is undone: it is nothing a later attempt has to carry.
      */
     public Optional<Captured> find(long taskId, int position) {
-        return jdbc.one("select task_id, position, step, cast(captured as text), cast(applied as text) from rollback_point "
-                + "where task_id = ? and position = ? and state <> 'ROLLED_BACK'", this::captured, taskId, position);
+        return jdbc.one("select " + COLUMNS + " from rollback_point where task_id = ? and position = ? and state <> 'ROLLED_BACK'",
+                this::captured, taskId, position);
+    }
+
+    /**
+     * Seals the passwords an earlier Ballast stored in clear in its rollback points' facts, once, at start:
+     * an upgrade must not leave them readable in the database. Idempotent, so replicas may race on it.
+     */
+    void sealPasswordsStoredInClear(@Observes StartupEvent event) {
+        record Clear(long taskId, int position, String captured, String applied) {
+        }
+        List<Clear> clear = jdbc.list("select task_id, position, cast(captured as text), cast(applied as text) from rollback_point "
+                + "where captured_secrets is null and applied_secrets is null "
+                + "and (cast(captured as text) like '%passwd%' or cast(applied as text) like '%passwd%')",
+                r -> new Clear(r.getLong(1), r.getInt(2), r.getString(3), r.getString(4)));
+        for (Clear point : clear) {
+            StepState.Masked captured = new StepState(read(point.captured())).masked();
+            StepState.Masked applied = point.applied() == null ? null : new StepState(read(point.applied())).masked();
+            jdbc.update("update rollback_point set captured = cast(? as jsonb), captured_secrets = ?, applied = cast(? as jsonb), "
+                    + "applied_secrets = ? where task_id = ? and position = ? and captured_secrets is null and applied_secrets is null",
+                    write(captured.shown().facts()), seal(captured.secrets(), point.taskId(), point.position(), "captured"),
+                    applied == null ? null : write(applied.shown().facts()),
+                    applied == null ? null : seal(applied.secrets(), point.taskId(), point.position(), "applied"),
+                    point.taskId(), point.position());
+        }
+        if (!clear.isEmpty()) {
+            LOG.infof("Sealed the passwords of %d rollback points that an earlier Ballast stored in clear", clear.size());
+        }
     }
 
     /** Records what verify saw right after the step's apply: what Ballast left, to tell later edits by others from it. */
     public void applied(long taskId, int position, StepState observed) {
-        jdbc.update("update rollback_point set applied = cast(? as jsonb) where task_id = ? and position = ?", write(observed.facts()),
-                taskId, position);
+        StepState.Masked masked = observed.masked();
+        jdbc.update("update rollback_point set applied = cast(? as jsonb), applied_secrets = ? where task_id = ? and position = ?",
+                write(masked.shown().facts()), seal(masked.secrets(), taskId, position, "applied"), taskId, position);
     }
 
     private Captured captured(java.sql.ResultSet r) throws java.sql.SQLException {
-        String applied = r.getString(5);
-        return new Captured(r.getLong(1), r.getInt(2), r.getString(3), new StepState(read(r.getString(4))),
-                applied == null ? null : new StepState(read(applied)));
+        long taskId = r.getLong(1);
+        int position = r.getInt(2);
+        String applied = r.getString(6);
+        return new Captured(taskId, position, r.getString(3), unseal(r.getString(4), r.getBytes(5), taskId, position, "captured"),
+                applied == null ? null : unseal(applied, r.getBytes(7), taskId, position, "applied"));
+    }
+
+    /** The passwords of one state, by fact, encrypted for this point and column alone; null when it holds none. */
+    private byte[] seal(Map<String, List<String>> secrets, long taskId, int position, String column) {
+        return secrets.isEmpty() ? null : cipher.encrypt(write(secrets).getBytes(StandardCharsets.UTF_8), owner(taskId, position, column));
+    }
+
+    private StepState unseal(String facts, byte[] sealed, long taskId, int position, String column) {
+        StepState shown = new StepState(read(facts));
+        if (sealed == null) {
+            return shown;
+        }
+        byte[] plain = cipher.decrypt(sealed, owner(taskId, position, column), "the passwords of rollback point "
+                + position + " of host task " + taskId);
+        try {
+            return shown.withSecrets(json.readValue(plain, new TypeReference<LinkedHashMap<String, List<String>>>() { }));
+        } catch (IOException e) {
+            throw new IllegalStateException("the passwords of a stored rollback point cannot be read", e);
+        }
+    }
+
+    private static String owner(long taskId, int position, String column) {
+        return "rollback_point " + taskId + "/" + position + " " + column;
     }
 
     /**
@@ -66,17 +133,19 @@ public class RollbackPoints {
      */
     public StepState capture(Capture point, StepState captured) {
         return jdbc.newTransaction(() -> {
-            int stored = jdbc.update("insert into rollback_point (task_id, rollout_id, host_name, position, step, params, captured) "
-                    + "values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb)) "
+            StepState.Masked masked = captured.masked();
+            int stored = jdbc.update("insert into rollback_point (task_id, rollout_id, host_name, position, step, params, captured, "
+                    + "captured_secrets) values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), ?) "
                     + "on conflict (task_id, position) do update set params = excluded.params, captured = excluded.captured, "
+                    + "captured_secrets = excluded.captured_secrets, "
                     + "state = 'CAPTURED', created_at = now() where rollback_point.state = 'ROLLED_BACK'",
                     point.taskId(), point.rolloutId(), point.host(), point.position(), point.step(), write(point.params()),
-                    write(captured.facts()));
+                    write(masked.shown().facts()), seal(masked.secrets(), point.taskId(), point.position(), "captured"));
             return stored == 1 ? captured : find(point.taskId(), point.position()).orElseThrow().captured();
         });
     }
 
-    /** One captured point as operators see it (secrets masked). */
+    /** One captured point as operators see it (its passwords masked: they are not even read). */
     public record PointView(int position, String step, Map<String, String> params, Map<String, String> captured,
             String state, Instant createdAt) {
     }
@@ -112,9 +181,8 @@ public class RollbackPoints {
 
     /** The points a rollout captured on a host and nobody has restored yet, the last applied first. */
     public List<Captured> unrestored(long rollout, String host) {
-        return jdbc.list("select task_id, position, step, cast(captured as text), cast(applied as text) from rollback_point "
-                + "where rollout_id = ? and host_name = ? and state <> 'ROLLED_BACK' order by position desc",
-                this::captured, rollout, host);
+        return jdbc.list("select " + COLUMNS + " from rollback_point where rollout_id = ? and host_name = ? "
+                + "and state <> 'ROLLED_BACK' order by position desc", this::captured, rollout, host);
     }
 
     public void mark(long taskId, int position, State state) {

@@ -19,7 +19,7 @@ record StepRecord(int attempt, int position, Kind kind, String name, StepOutcome
         return new Builder(task.attempt(), position, kind, name);
     }
 
-    /** Collects what a line holds while it happens; states are stored with their secrets masked. */
+    /** Collects what a line holds while it happens; states, drift, detail and output are stored with their secrets masked. */
     static final class Builder {
         private final long startedNanos = System.nanoTime();
         private final int attempt;
@@ -67,8 +67,11 @@ record StepRecord(int attempt, int position, Kind kind, String name, StepOutcome
         StepRecord end(StepOutcome outcome) {
             String output = command == null ? null : command.stdout() + (command.stderr().isEmpty() ? "" : "\n[stderr]\n"
                     + command.stderr()) + (command.truncated() ? "\n[truncated]" : "");
-            return new StepRecord(attempt, position, kind, name, outcome, facts(before), facts(after), drift, detail, output,
-                    command == null ? null : command.exitCode(), (System.nanoTime() - startedNanos) / 1_000_000);
+            List<Drift> shownDrift = drift == null ? null : drift.stream()
+                    .map(d -> new Drift(d.fact(), StepState.redact(d.desired()), StepState.redact(d.actual()))).toList();
+            return new StepRecord(attempt, position, kind, name, outcome, facts(before), facts(after), shownDrift,
+                    StepState.redact(detail), StepState.redact(output), command == null ? null : command.exitCode(),
+                    (System.nanoTime() - startedNanos) / 1_000_000);
         }
 
         private static Map<String, String> facts(StepState state) {

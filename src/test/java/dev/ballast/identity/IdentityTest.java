@@ -38,7 +38,7 @@ class IdentityTest {
     @Inject
     EntityManager em;
     @Inject
-    KeyCipher cipher;
+    SecretCipher cipher;
 
     @Test
     void generatesADefaultEd25519IdentityOnFirstStart() {
@@ -87,11 +87,11 @@ class IdentityTest {
     void refusesToDecryptWithAnotherMasterKeyOrUnderAnotherName() {
         byte[] stored = (byte[]) em.createNativeQuery("select private_key_encrypted from ssh_identity where name = 'default'")
                 .getSingleResult();
-        KeyCipher otherKey = new KeyCipher(new MasterKey(Optional.of(Base64.getEncoder().encodeToString(new byte[32])),
+        SecretCipher otherKey = new SecretCipher(new MasterKey(Optional.of(Base64.getEncoder().encodeToString(new byte[32])),
                 Path.of("unused")));
 
-        assertThatThrownBy(() -> otherKey.decrypt(stored, IdentityName.DEFAULT)).isInstanceOf(MasterKeyMismatchException.class);
-        assertThatThrownBy(() -> cipher.decrypt(stored, new IdentityName("other"))).isInstanceOf(MasterKeyMismatchException.class);
+        assertThatThrownBy(() -> otherKey.decrypt(stored, IdentityName.DEFAULT.value(), "the default key")).isInstanceOf(MasterKeyMismatchException.class);
+        assertThatThrownBy(() -> cipher.decrypt(stored, "other", "the default key")).isInstanceOf(MasterKeyMismatchException.class);
     }
 
     @Test
@@ -112,7 +112,7 @@ class IdentityTest {
     private byte[] storedPrivateKey(String name) {
         byte[] stored = (byte[]) em.createNativeQuery("select private_key_encrypted from ssh_identity where name = ?")
                 .setParameter(1, name).getSingleResult();
-        return cipher.decrypt(stored, new IdentityName(name));
+        return cipher.decrypt(stored, name, "the key of " + name);
     }
 
     /** The OpenSSH blob's last 32 bytes are the raw key; X.509 puts a fixed 12-byte header before them. */

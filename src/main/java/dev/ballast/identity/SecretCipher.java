@@ -11,12 +11,13 @@ import javax.crypto.spec.GCMParameterSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Encrypts private keys with the master key: AES-256-GCM, a fresh 96-bit nonce per key, and the
- * identity's name as associated data, so a ciphertext moved to another identity's row fails to decrypt.
- * Layout: version byte 1, nonce, ciphertext with tag.
+ * Encrypts secrets at rest with the master key (SSH private keys, the passwords a rollback point keeps):
+ * AES-256-GCM, a fresh 96-bit nonce per secret, and the owner's identity as associated data (an SSH
+ * identity's name, a rollback point's task and position), so a ciphertext moved to another row fails to
+ * decrypt. Layout: version byte 1, nonce, ciphertext with tag.
  */
 @ApplicationScoped
-class KeyCipher {
+public class SecretCipher {
 
     private static final byte VERSION = 1;
     private static final int NONCE_BYTES = 12;
@@ -24,15 +25,15 @@ class KeyCipher {
     private final SecureRandom random = new SecureRandom();
     private final MasterKey masterKey;
 
-    KeyCipher(MasterKey masterKey) {
+    SecretCipher(MasterKey masterKey) {
         this.masterKey = masterKey;
     }
 
-    byte[] encrypt(byte[] plain, IdentityName name) {
+    public byte[] encrypt(byte[] plain, String owner) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, name);
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, owner);
             byte[] sealed = cipher.doFinal(plain);
             return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length).put(VERSION).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
@@ -40,9 +41,10 @@ class KeyCipher {
         }
     }
 
-    byte[] decrypt(byte[] stored, IdentityName name) {
+    /** {@code what} names the secret for the error when it does not decrypt, as "the private key of SSH identity 'x'". */
+    public byte[] decrypt(byte[] stored, String owner, String what) {
         if (stored.length < 1 + NONCE_BYTES || stored[0] != VERSION) {
-            throw new MasterKeyMismatchException(name);
+            throw new MasterKeyMismatchException(what);
         }
         ByteBuffer in = ByteBuffer.wrap(stored, 1, stored.length - 1);
         byte[] nonce = new byte[NONCE_BYTES];
@@ -50,16 +52,16 @@ class KeyCipher {
         byte[] sealed = new byte[in.remaining()];
         in.get(sealed);
         try {
-            return cipher(Cipher.DECRYPT_MODE, nonce, name).doFinal(sealed);
+            return cipher(Cipher.DECRYPT_MODE, nonce, owner).doFinal(sealed);
         } catch (GeneralSecurityException e) {
-            throw new MasterKeyMismatchException(name);
+            throw new MasterKeyMismatchException(what);
         }
     }
 
-    private Cipher cipher(int mode, byte[] nonce, IdentityName name) throws GeneralSecurityException {
+    private Cipher cipher(int mode, byte[] nonce, String owner) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, masterKey.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
-        cipher.updateAAD(name.value().getBytes(StandardCharsets.UTF_8));
+        cipher.updateAAD(owner.getBytes(StandardCharsets.UTF_8));
         return cipher;
     }
 }
