@@ -20,6 +20,7 @@ import dev.ballast.problem.FieldError;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.problem.NotFoundException;
 import dev.ballast.problem.PayloadTooLargeException;
+import dev.ballast.problem.RetryLaterException;
 import dev.ballast.remote.RemoteFailure;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -60,6 +61,14 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response tooLarge(PayloadTooLargeException e) {
         return answer(Problem.of(413, "payload-too-large", "Payload too large", e.getMessage()));
+    }
+
+    /** Refused for now: a login locked out after failures (429), or too many logins being checked at once (503). */
+    @ServerExceptionMapper
+    public Response retryLater(RetryLaterException e) {
+        Problem problem = e.status() == 429 ? Problem.of(429, "too-many-requests", "Too many requests", e.getMessage())
+                : Problem.of(503, "busy", "Busy", e.getMessage());
+        return Response.fromResponse(answer(problem)).header("Retry-After", e.retryAfterSeconds()).build();
     }
 
     /**

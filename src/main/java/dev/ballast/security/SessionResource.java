@@ -47,17 +47,22 @@ public class SessionResource {
     private final WebSessions sessions;
     private final AuditLog audit;
     private final SecurityIdentity identity;
+    private final LoginThrottle throttle;
 
-    SessionResource(Users users, WebSessions sessions, AuditLog audit, SecurityIdentity identity) {
+    SessionResource(Users users, WebSessions sessions, AuditLog audit, SecurityIdentity identity, LoginThrottle throttle) {
+        this.throttle = throttle;
         this.users = users;
         this.sessions = sessions;
         this.audit = audit;
         this.identity = identity;
     }
 
+    /**
+     * Not one transaction: a login waits for a permit to check its password, and must not hold a database
+     * connection meanwhile. The session, its audit and a failure's records each commit on their own.
+     */
     @POST
     @PermitAll
-    @Transactional
     public Response login(LoginRequest request, @Context UriInfo uri, @Context HttpServerRequest http) {
         if (request == null || request.name() == null || request.name().isBlank()) {
             throw InvalidInputException.of("name", "is required");
@@ -65,27 +70,35 @@ public class SessionResource {
         if (request.password() == null || request.password().isEmpty()) {
             throw InvalidInputException.of("password", "is required");
         }
-        Optional<Role> checked = users.check(request.name(), request.password());
+        String address = http.remoteAddress().hostAddress();
+        throttle.requireUnlocked(request.name(), address);
+        Optional<Role> checked = throttle.checking(() -> users.check(request.name(), request.password()));
         if (checked.isEmpty()) {
-            failed(request.name(), http.remoteAddress().hostAddress());
+            failed(request.name(), address);
             throw new AuthenticationFailedException("wrong name or password");
         }
         Role role = checked.get();
-        WebSessions.Opened opened = sessions.open(request.name());
-        audit.recordAs(request.name(), "session.login", "user/" + request.name(), null, Map.of("role", role.id()));
+        WebSessions.Opened opened = QuarkusTransaction.requiringNew().call(() -> {
+            throttle.succeeded(request.name());
+            audit.recordAs(request.name(), "session.login", "user/" + request.name(), null, Map.of("role", role.id()));
+            return sessions.open(request.name());
+        });
         return Response.ok(new Whoami(request.name(), role.id(), opened.csrfToken()))
                 .cookie(cookie(opened.id(), (int) sessions.lifetime().toSeconds(), uri)).build();
     }
 
     /**
-     * A failed login is logged and audited (the name tried, escaped and cut short, and the client's address;
-     * never the password) in a transaction of its own: the login's is rolled back by the refusal.
+     * A failed login is logged, audited (the name tried, escaped and cut short, and the client's address;
+     * never the password) and counted against the name and the address.
      */
     private void failed(String name, String address) {
         String tried = Check.quoted(name);
         LOG.warnf("Failed login for %s from %s", tried, address);
-        QuarkusTransaction.requiringNew().run(() -> audit.recordAs(ANONYMOUS, "session.login-failed",
-                "user/" + tried.substring(1, tried.length() - 1), null, Map.of("address", address)));
+        QuarkusTransaction.requiringNew().run(() -> {
+            audit.recordAs(ANONYMOUS, "session.login-failed", "user/" + tried.substring(1, tried.length() - 1), null,
+                    Map.of("address", address));
+            throttle.failed(name, address);
+        });
     }
 
     @GET
