@@ -90,6 +90,15 @@ class PagesTest {
                 .doesNotContainPattern("\\sstyle=");
     }
 
+    /** Issue 13: a bad name on a page answered problem+json, which a browser shows as raw JSON. */
+    @Test
+    void aPageAnswersABadNameWithAnHtmlErrorPage() {
+        given().cookie("ballast_session", session).urlEncodingEnabled(false).get("/hosts/a%3Bb").then()
+                .statusCode(400).contentType(containsString("text/html"))
+                .body(containsString("<h1>Invalid input</h1>")).body(containsString("name: "));
+        given().urlEncodingEnabled(false).get("/api/hosts/a%3Bb").then().statusCode(400).contentType("application/problem+json");
+    }
+
     private static io.restassured.response.ValidatableResponse page(String path) {
         return given().cookie("ballast_session", session).get(path).then().statusCode(200).contentType(containsString("text/html"));
     }
