@@ -25,6 +25,7 @@ import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -57,9 +58,15 @@ public class ProblemMapper {
         return answer(Problem.of(409, "conflict", "Conflict", "changed by another request meanwhile; read it again and retry"));
     }
 
+    /**
+     * One line for the operator, no stack: the client sent too much, nothing failed. The connection is closed
+     * after the answer, so the rest of the body is never read.
+     */
     @ServerExceptionMapper
-    public Response tooLarge(PayloadTooLargeException e) {
-        return answer(Problem.of(413, "payload-too-large", "Payload too large", e.getMessage()));
+    public Response tooLarge(PayloadTooLargeException e, HttpServerRequest request) {
+        LOG.warnf("Refused %s %s from %s: %s", request.method(), request.path(), request.remoteAddress().hostAddress(), e.getMessage());
+        return Response.fromResponse(answer(Problem.of(413, "payload-too-large", "Payload too large", e.getMessage())))
+                .header("Connection", "close").build();
     }
 
     /**
