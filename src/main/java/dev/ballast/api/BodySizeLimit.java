@@ -49,7 +49,17 @@ public class BodySizeLimit implements ReaderInterceptor {
         return context.proceed();
     }
 
-    /** A body that fails its reader once it has given more bytes than allowed. */
+    /**
+     * A body that stopped arriving: the client went away, or {@link BodyDeadline} closed its connection.
+     * Nothing failed in Ballast, and nobody is left to read an answer.
+     */
+    static final class Unreceived extends RuntimeException {
+        Unreceived(IOException cause) {
+            super("the body stopped arriving: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** A body that fails its reader once it has given more bytes than allowed, or once it stops arriving. */
     private static final class Counted extends FilterInputStream {
         private final long maxBytes;
         private long read;
@@ -66,8 +76,13 @@ public class BodySizeLimit implements ReaderInterceptor {
         }
 
         @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+        public int read(byte[] buffer, int offset, int length) {
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw new Unreceived(e);
+            }
             count(Math.max(n, 0));
             return n;
         }

@@ -69,6 +69,13 @@ public class ProblemMapper {
                 .header("Connection", "close").build();
     }
 
+    /** Answered for the record only: the connection is gone. Not logged above DEBUG, as it is the client's doing. */
+    @ServerExceptionMapper
+    public Response unreceived(BodySizeLimit.Unreceived e) {
+        LOG.debug(e.getMessage());
+        return answer(Problem.of(400, "body-unreceived", "Body not received", e.getMessage()));
+    }
+
     /**
      * A host could not be worked on. 502 when the host or the network failed, 504 on a timeout, 409 when
      * host-key trust forbids connecting (an admin decision is needed, not a retry).

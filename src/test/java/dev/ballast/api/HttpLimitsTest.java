@@ -7,6 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -15,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -25,7 +29,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
 
 /**
- * What a client may send: every limit answers with a problem, however the body comes (with a length or chunked).
+ * What a client may send, and how long it may take: every limit answers with a problem, however the body
+ * comes (with a length or chunked), and a client that stalls or trickles its body loses the connection.
+ * The test configuration shortens the body deadline to 2 s (application.properties).
  */
 @ApplicationTest
 class HttpLimitsTest {
@@ -63,6 +69,60 @@ class HttpLimitsTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:ballast:problem:uri-too-long"))
                 .body("detail", containsString("4096"));
+    }
+
+    /** Issue 13: a client sending one byte every 10 s held its connection for 150 s. */
+    @Test
+    void aBodyThatTricklesInLosesTheConnectionAtTheDeadline() throws Exception {
+        long before = Files.size(LOG);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/inventory/import?dryRun=true HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + AdminTokenForTests.token() + "\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            String answer = trickleUntilClosed(socket, out);
+            Duration held = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(held).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(5));
+            assertThat(answer).as("nothing answered: the request thread reading the body answers nobody").isEmpty();
+        }
+        Thread.sleep(500); // the request thread's read fails after the close
+        List<String> logged = logSince(before);
+        assertThat(logged).noneMatch(line -> line.contains(" ERROR "));
+        assertThat(logged).filteredOn(line -> line.contains(" WARN ") && line.contains("ballast.api.body-timeout")).hasSize(1);
+    }
+
+    /** Sends a byte every 200 ms until the server closes the connection; answers what the server sent. */
+    private static String trickleUntilClosed(Socket socket, OutputStream out) throws IOException, InterruptedException {
+        InputStream in = socket.getInputStream();
+        StringBuilder answer = new StringBuilder();
+        for (int sent = 0; sent < 50; sent++) {
+            try {
+                out.write('x');
+                out.flush();
+            } catch (SocketException closed) {
+                break;
+            }
+            Thread.sleep(200);
+            if (in.available() > 0 || answer.length() > 0) {
+                break;
+            }
+        }
+        byte[] buffer = new byte[4096];
+        for (int n; (n = readOrEnd(in, buffer)) > 0;) {
+            answer.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return answer.toString();
+    }
+
+    private static int readOrEnd(InputStream in, byte[] buffer) throws IOException {
+        try {
+            return in.read(buffer);
+        } catch (SocketException reset) {
+            return -1;
+        }
     }
 
     /** A body of the given size, sent chunked: an InputStream publisher has no length to declare. */
