@@ -36,3 +36,11 @@ const ballast = {
     try { await ballast.send('DELETE', '/api/session'); } finally { location.href = '/login'; }
   }
 };
+
+// Handlers are attached here, never written into the page: the Content-Security-Policy runs no inline code.
+document.addEventListener('DOMContentLoaded', () => {
+  const logout = document.getElementById('logout');
+  if (logout) {
+    logout.addEventListener('click', ballast.logout);
+  }
+});

@@ -1,21 +1,31 @@
 package dev.ballast.api;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import dev.ballast.problem.PayloadTooLargeException;
 import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
 /**
- * Refuses bodies over {@code ballast.api.max-body-size} before they are read, with a problem answer.
- * The HTTP layer's own, larger limit ({@code quarkus.http.limits.max-body-size}) only catches bodies
- * sent without a length.
+ * Refuses bodies over {@code ballast.api.max-body-size} with a problem answer: before reading, by the
+ * Content-Length a client declares, and while reading, by the bytes it actually sends, since a chunked
+ * body declares no length (a chunked 10 MiB import was read whole and answered 200). The HTTP layer's own,
+ * larger limit ({@code quarkus.http.limits.max-body-size}) stays as the backstop for bodies no endpoint
+ * reads; it answers 413 without a body.
  */
-public class BodySizeLimit {
+@Provider
+public class BodySizeLimit implements ReaderInterceptor {
 
     private final long maxBytes;
 
@@ -31,5 +41,58 @@ public class BodySizeLimit {
         }
         return Optional.of(ProblemMapper.answer(Problem.of(413, "payload-too-large", "Payload too large",
                 "the body has " + length + " bytes; at most " + maxBytes + " are accepted (ballast.api.max-body-size)")));
+    }
+
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+        context.setInputStream(new Counted(context.getInputStream(), maxBytes));
+        return context.proceed();
+    }
+
+    /**
+     * A body that stopped arriving: the client went away, or {@link BodyDeadline} closed its connection.
+     * Nothing failed in Ballast, and nobody is left to read an answer.
+     */
+    static final class Unreceived extends RuntimeException {
+        Unreceived(IOException cause) {
+            super("the body stopped arriving: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** A body that fails its reader once it has given more bytes than allowed, or once it stops arriving. */
+    private static final class Counted extends FilterInputStream {
+        private final long maxBytes;
+        private long read;
+
+        Counted(InputStream body, long maxBytes) {
+            super(body);
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw new Unreceived(e);
+            }
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int bytes) {
+            read += bytes;
+            if (read > maxBytes) {
+                throw new PayloadTooLargeException("the body has more than " + maxBytes
+                        + " bytes, the most accepted (ballast.api.max-body-size)");
+            }
+        }
     }
 }

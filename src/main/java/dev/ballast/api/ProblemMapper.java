@@ -26,6 +26,7 @@ import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -58,9 +59,22 @@ public class ProblemMapper {
         return answer(Problem.of(409, "conflict", "Conflict", "changed by another request meanwhile; read it again and retry"));
     }
 
+    /**
+     * One line for the operator, no stack: the client sent too much, nothing failed. The connection is closed
+     * after the answer, so the rest of the body is never read.
+     */
     @ServerExceptionMapper
-    public Response tooLarge(PayloadTooLargeException e) {
-        return answer(Problem.of(413, "payload-too-large", "Payload too large", e.getMessage()));
+    public Response tooLarge(PayloadTooLargeException e, HttpServerRequest request) {
+        LOG.warnf("Refused %s %s from %s: %s", request.method(), request.path(), request.remoteAddress().hostAddress(), e.getMessage());
+        return Response.fromResponse(answer(Problem.of(413, "payload-too-large", "Payload too large", e.getMessage())))
+                .header("Connection", "close").build();
+    }
+
+    /** Answered for the record only: the connection is gone. Not logged above DEBUG, as it is the client's doing. */
+    @ServerExceptionMapper
+    public Response unreceived(BodySizeLimit.Unreceived e) {
+        LOG.debug(e.getMessage());
+        return answer(Problem.of(400, "body-unreceived", "Body not received", e.getMessage()));
     }
 
     /** Refused for now: a login locked out after failures (429), or too many logins being checked at once (503). */

@@ -1,8 +1,8 @@
 package dev.ballast.compliance;
 
-import java.net.URI;
 import java.util.List;
 
+import dev.ballast.api.Located;
 import dev.ballast.input.QueryParams;
 import dev.ballast.security.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -37,7 +37,7 @@ public class SweepResource {
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response create(SweepDefinitions.SweepRequest request) {
         SweepDefinition created = definitions.create(request);
-        return Response.created(URI.create("/api/sweeps/" + created.id())).entity(created).build();
+        return Located.created("/api/sweeps/" + created.id(), created);
     }
 
     @GET
@@ -60,7 +60,7 @@ public class SweepResource {
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response runNow(@PathParam("id") String id) {
         SweepRun run = firing.runNow(QueryParams.id("id", id));
-        return Response.accepted(run).location(URI.create("/api/sweeps/" + run.sweep() + "/runs/" + run.id())).build();
+        return Located.at(Response.accepted(run), "/api/sweeps/" + run.sweep() + "/runs/" + run.id()).build();
     }
 
     @GET

@@ -24,20 +24,33 @@ import dev.ballast.problem.FieldError;
  * YAML (and so JSON) read as a tree of nodes that remember their line, so every error in an uploaded
  * document (an inventory, a plan) can name it. Nothing is turned into objects by tags, aliases are capped (no
  * "billion laughs"), and a key given twice in a mapping is an error naming both lines ({@link #mapping}: SnakeYAML
- * checks duplicates only when it constructs objects, which this tree never does).
+ * checks duplicates only when it constructs objects, which this tree never does). The work of reading is capped
+ * too: the document's length, its nesting and its aliases.
  */
 public final class YamlTree {
+
+    /**
+     * SnakeYAML reads slowly: a 4 MB document (the body limit) took 8 to 16 s of a request thread, and a long
+     * scalar costs more than its length. An inventory of 10,000 hosts in Ballast YAML is about 1 MB.
+     */
+    static final int MAX_CHARACTERS = 1 << 20;
+    static final int MAX_DEPTH = 32;
+    static final int MAX_ALIASES = 20;
 
     private YamlTree() {
     }
 
     /** The document's root node, or null for an empty document. */
     public static Node parse(String text) {
+        if (text.length() > MAX_CHARACTERS) {
+            throw new InvalidInputException(List.of(new FieldError("yaml", "has " + text.length()
+                    + " characters; a YAML document may have at most " + MAX_CHARACTERS + " characters", 1)));
+        }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(20);
-        options.setNestingDepthLimit(32);
-        options.setCodePointLimit(text.length() + 1);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setCodePointLimit(MAX_CHARACTERS);
         try {
             return new Yaml(new SafeConstructor(options), new org.yaml.snakeyaml.representer.Representer(
                     new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), options)

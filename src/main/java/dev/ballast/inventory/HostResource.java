@@ -1,9 +1,9 @@
 package dev.ballast.inventory;
 
+import dev.ballast.api.Located;
 import dev.ballast.remote.PinnedHostKey;
 import dev.ballast.input.QueryParams;
 
-import java.net.URI;
 
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.security.Role;
@@ -54,7 +54,7 @@ public class HostResource {
     @POST
     public Response create(HostRequest request) {
         HostView created = inventory.create(required(request).toSpec());
-        return Response.created(URI.create("/api/hosts/" + created.name())).entity(created).build();
+        return Located.created("/api/hosts/" + created.name(), created);
     }
 
     @RolesAllowed(Role.ADMIN_NAME)

@@ -1,8 +1,8 @@
 package dev.ballast.plan;
 
-import java.net.URI;
 import java.util.List;
 
+import dev.ballast.api.Located;
 import dev.ballast.input.QueryParams;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.audit.AuditLog;
@@ -53,8 +53,8 @@ public class PlanResource {
         }
         Plans.Saved saved = plans.save(body, audit.actor());
         StoredPlan stored = saved.plan();
-        return (saved.created() ? Response.created(URI.create("/api/plans/" + stored.name() + "/versions/" + stored.version()))
-                : Response.ok()).entity(stored).build();
+        return saved.created() ? Located.created("/api/plans/" + stored.name() + "/versions/" + stored.version(), stored)
+                : Response.ok(stored).build();
     }
 
     @GET

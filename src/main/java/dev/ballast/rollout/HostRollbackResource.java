@@ -1,7 +1,7 @@
 package dev.ballast.rollout;
 
-import java.net.URI;
 
+import dev.ballast.api.Located;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.security.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -36,7 +36,7 @@ public class HostRollbackResource {
         }
         HostRollbacks.Started started = rollbacks.rollBack(name, request.rollout(), Boolean.TRUE.equals(request.force()));
         return started.created()
-                ? Response.created(URI.create("/api/rollouts/" + started.rollout().id())).entity(started.rollout()).build()
+                ? Located.created("/api/rollouts/" + started.rollout().id(), started.rollout())
                 : Response.ok(started.rollout()).build();
     }
 }

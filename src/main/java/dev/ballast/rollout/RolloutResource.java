@@ -1,11 +1,11 @@
 package dev.ballast.rollout;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import dev.ballast.api.Located;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.input.QueryParams;
 import dev.ballast.inventory.HostName;
@@ -56,7 +56,7 @@ public class RolloutResource {
         }
         RolloutView created = creation.create(request.plan(), request.planVersion(), request.selector(), request.mode(),
                 audit.actor());
-        return Response.created(URI.create("/api/rollouts/" + created.id())).entity(created).build();
+        return Located.created("/api/rollouts/" + created.id(), created);
     }
 
     /**

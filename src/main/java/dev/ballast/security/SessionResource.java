@@ -20,9 +20,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 
 /**
  * The UI's login: {@code POST /api/session} with a name and password sets the session cookie and answers
@@ -45,16 +43,19 @@ public class SessionResource {
 
     private final Users users;
     private final WebSessions sessions;
+    private final SessionCookies cookies;
     private final AuditLog audit;
     private final SecurityIdentity identity;
     private final LoginThrottle throttle;
 
-    SessionResource(Users users, WebSessions sessions, AuditLog audit, SecurityIdentity identity, LoginThrottle throttle) {
-        this.throttle = throttle;
+    SessionResource(Users users, WebSessions sessions, SessionCookies cookies, AuditLog audit, SecurityIdentity identity,
+            LoginThrottle throttle) {
         this.users = users;
         this.sessions = sessions;
+        this.cookies = cookies;
         this.audit = audit;
         this.identity = identity;
+        this.throttle = throttle;
     }
 
     /**
@@ -63,7 +64,7 @@ public class SessionResource {
      */
     @POST
     @PermitAll
-    public Response login(LoginRequest request, @Context UriInfo uri, @Context HttpServerRequest http) {
+    public Response login(LoginRequest request, @Context HttpServerRequest http) {
         if (request == null || request.name() == null || request.name().isBlank()) {
             throw InvalidInputException.of("name", "is required");
         }
@@ -84,7 +85,7 @@ public class SessionResource {
             return sessions.open(request.name());
         });
         return Response.ok(new Whoami(request.name(), role.id(), opened.csrfToken()))
-                .cookie(cookie(opened.id(), (int) sessions.lifetime().toSeconds(), uri)).build();
+                .cookie(cookies.of(opened.id(), sessions.lifetime(), http.isSSL())).build();
     }
 
     /**
@@ -110,16 +111,11 @@ public class SessionResource {
 
     @DELETE
     @Transactional
-    public Response logout(@RestCookie(WebSessions.COOKIE) String session, @Context UriInfo uri) {
+    public Response logout(@RestCookie(WebSessions.COOKIE) String session, @Context HttpServerRequest http) {
         if (session != null) {
             sessions.close(session);
             audit.record("session.logout", "user/" + identity.getPrincipal().getName(), null, null);
         }
-        return Response.noContent().cookie(cookie("", 0, uri)).build();
-    }
-
-    private static NewCookie cookie(String value, int maxAge, UriInfo uri) {
-        return new NewCookie.Builder(WebSessions.COOKIE).value(value).path("/").maxAge(maxAge).httpOnly(true)
-                .secure("https".equals(uri.getBaseUri().getScheme())).sameSite(NewCookie.SameSite.STRICT).build();
+        return Response.noContent().cookie(cookies.of("", java.time.Duration.ZERO, http.isSSL())).build();
     }
 }

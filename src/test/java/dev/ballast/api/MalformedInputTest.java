@@ -136,6 +136,21 @@ class MalformedInputTest {
         assertThat(status).as(path).isBetween(400, 499);
     }
 
+    /** Issue 13: SnakeYAML reads slowly: a 2 MB inventory was read whole and answered 200 after 11 s. */
+    @org.junit.jupiter.api.Test
+    void refusesYamlOverTheParsersLimitsNamingThem() {
+        given().contentType("application/yaml").body(("all:\n  hosts:\n" + java.util.stream.IntStream.range(0, 150_000).mapToObj(i -> "    h" + i + ": {}\n")
+                .collect(java.util.stream.Collectors.joining())).getBytes())
+                .post("/api/inventory/import?format=ansible-yaml&dryRun=true").then().statusCode(400)
+                .contentType("application/problem+json").body("type", equalTo("urn:ballast:problem:invalid-input"))
+                .body("errors[0].field", equalTo("yaml"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("1048576 characters"));
+        given().contentType("application/yaml").body(("hosts: " + "[".repeat(100) + "]".repeat(100) + "\n").getBytes())
+                .post("/api/inventory/import?format=ballast&dryRun=true").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("yaml"))
+                .body("errors[0].message", equalTo("Nesting Depth exceeded max 32"));
+    }
+
     @org.junit.jupiter.api.Test
     void aPageForANameOf3000CharactersIsA4xx() {
         int status = given().get("/hosts/" + "h".repeat(3000)).then().extract().statusCode();

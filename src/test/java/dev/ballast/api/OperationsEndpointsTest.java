@@ -37,6 +37,20 @@ class OperationsEndpointsTest {
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
+    /**
+     * Issue 13: metrics and the API's description were open to anyone. The test configuration protects them
+     * ({@code ballast.security.protect-management=true}); health stays open for the orchestrator's probes.
+     */
+    @Test
+    void protectedManagementEndpointsNeedAViewer() {
+        dev.ballast.AdminTokenForTests.callAsNobody();
+        for (String path : new String[] {"/q/metrics", "/q/openapi", "/q/swagger-ui/"}) {
+            given().redirects().follow(false).get(path).then().statusCode(401);
+        }
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
     @Test
     void answersUnknownPathsWithAProblem() {
         given().get("/api/no-such-thing").then().statusCode(404).contentType("application/problem+json");

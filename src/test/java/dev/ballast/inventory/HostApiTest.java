@@ -71,6 +71,14 @@ class HostApiTest {
                 .body("detail", equalTo("no host named '" + name + "'"));
     }
 
+    /** Issue 13: the Location of a 201 was built from the Host header, so 'Host: evil.example' pointed away. */
+    @Test
+    void aCreatedHostsLocationIsRelative() {
+        String name = suite + "-located";
+        given().header("Host", "evil.example").contentType(ContentType.JSON).body(Map.of("name", name, "address", "10.0.0.1"))
+                .post("/api/hosts").then().statusCode(201).header("Location", equalTo("/api/hosts/" + name));
+    }
+
     @Test
     void refusesADuplicateNameWithConflict() {
         String name = host(suite + "-dup", Map.of());

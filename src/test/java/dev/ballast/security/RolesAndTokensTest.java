@@ -163,6 +163,23 @@ class RolesAndTokensTest {
                         "session.login-failed", "user.create"));
     }
 
+    /**
+     * Behind a TLS proxy Ballast hears plain HTTP: the cookie is Secure when the proxy says https (the test
+     * configuration trusts X-Forwarded-* as quarkus.http.proxy.* does in such a deployment), and not otherwise.
+     */
+    @Test
+    void theSessionCookieIsSecureWhenTheRequestCameOverHttps() {
+        String user = "bob-" + System.nanoTime();
+        String password = "correct horse battery staple";
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body(Map.of("name", user, "role", "viewer", "password", password)).post("/api/users").then().statusCode(201);
+        Response proxied = given().header("X-Forwarded-Proto", "https").contentType("application/json")
+                .body(Map.of("name", user, "password", password)).post("/api/session");
+        assertThat(proxied.getDetailedCookie(WebSessions.COOKIE).isSecured()).as("Secure after X-Forwarded-Proto: https").isTrue();
+        Response direct = given().contentType("application/json").body(Map.of("name", user, "password", password)).post("/api/session");
+        assertThat(direct.getDetailedCookie(WebSessions.COOKIE).isSecured()).as("Secure over plain http").isFalse();
+    }
+
     private static String token(String name, String role) {
         return "Bearer " + given().header("Authorization", ADMIN).contentType("application/json")
                 .body(Map.of("name", name, "role", role)).post("/api/tokens").then().statusCode(201).extract().path("token");
@@ -171,7 +188,7 @@ class RolesAndTokensTest {
     /** [method, path, a content type it accepts] of every POST, PUT, PATCH and DELETE in the OpenAPI document. */
     @SuppressWarnings("unchecked")
     private static List<String[]> changingEndpoints() {
-        Map<String, Map<String, Map<String, Object>>> paths = given().accept("application/json").get("/q/openapi").then()
+        Map<String, Map<String, Map<String, Object>>> paths = given().header("Authorization", ADMIN).accept("application/json").get("/q/openapi").then()
                 .statusCode(200).extract().path("paths");
         List<String[]> changes = new ArrayList<>();
         paths.forEach((path, operations) -> operations.forEach((method, operation) -> {

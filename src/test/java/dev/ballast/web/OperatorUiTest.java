@@ -34,7 +34,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 /**
  * The operator's path through the UI in a real browser (Debian's chromium, driven by Selenium): log in,
  * start a rollout on lab hosts, watch its progress reach 100% without a reload, open the host that
- * failed halfway, press Roll back and see it restored. Screenshots go to target/screenshots.
+ * failed halfway, press Roll back and see it restored, with nothing refused by the Content-Security-Policy on
+ * the way. Screenshots go to target/screenshots.
  */
 @ApplicationTest
 class OperatorUiTest {
@@ -60,6 +61,8 @@ class OperatorUiTest {
         Files.createDirectories(SHOTS);
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
+        // The console, to see what the Content-Security-Policy refused.
+        options.setCapability("goog:loggingPrefs", Map.of(org.openqa.selenium.logging.LogType.BROWSER, "ALL"));
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
                 .build(), options);
     });
@@ -120,6 +123,9 @@ class OperatorUiTest {
         assertThat(host.file("/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules")).isNull();
         wait.until(d -> browser.findElements(By.cssSelector("table.points td.state-ROLLED_BACK")).size() == 1);
         shot("5-host-after-reload");
+        assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
+                .extracting(org.openqa.selenium.logging.LogEntry::getMessage)
+                .noneMatch(message -> message.contains("Content Security Policy"));
     }
 
     private static void shot(String name) throws java.io.IOException {

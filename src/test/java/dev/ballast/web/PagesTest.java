@@ -58,6 +58,47 @@ class PagesTest {
         given().get("/login").then().statusCode(200).body(containsString("Log in"));
     }
 
+    /** Issue 13: a page could be framed, sniffed or run injected inline script; every answer now says no. */
+    @Test
+    void everyAnswerCarriesTheSecurityHeaders() {
+        for (String path : new String[] {"/login", "/api/hosts", "/api/no-such-thing", "/ballast.js", "/q/health/live"}) {
+            given().get(path).then()
+                    .header("Content-Security-Policy", equalTo("default-src 'self'; script-src 'self'; style-src 'self'; "
+                            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"))
+                    .header("X-Frame-Options", equalTo("DENY"))
+                    .header("X-Content-Type-Options", equalTo("nosniff"))
+                    .header("Referrer-Policy", equalTo("same-origin"));
+        }
+        page("/").header("Content-Security-Policy", containsString("script-src 'self';"));
+    }
+
+    /** The policy allows no inline script or style, so the pages must hold none, or the browser drops them. */
+    @Test
+    void pagesHoldNoInlineScriptHandlerOrStyle() {
+        given().contentType("application/json").body(Map.of("name", "pages-host", "address", "10.9.9.9"))
+                .post("/api/hosts").then().statusCode(org.hamcrest.Matchers.oneOf(201, 409));
+        for (String path : new String[] {"/", "/sweeps", "/plans", "/audit", "/hosts/pages-host"}) {
+            assertNoInlineCode(path, page(path).extract().asString());
+        }
+        assertNoInlineCode("/login", given().get("/login").then().statusCode(200).extract().asString());
+    }
+
+    private static void assertNoInlineCode(String path, String html) {
+        org.assertj.core.api.Assertions.assertThat(html).as(path)
+                .doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>")
+                .doesNotContainPattern("\\son[a-z]+=")
+                .doesNotContainPattern("\\sstyle=");
+    }
+
+    /** Issue 13: a bad name on a page answered problem+json, which a browser shows as raw JSON. */
+    @Test
+    void aPageAnswersABadNameWithAnHtmlErrorPage() {
+        given().cookie("ballast_session", session).urlEncodingEnabled(false).get("/hosts/a%3Bb").then()
+                .statusCode(400).contentType(containsString("text/html"))
+                .body(containsString("<h1>Invalid input</h1>")).body(containsString("name: "));
+        given().urlEncodingEnabled(false).get("/api/hosts/a%3Bb").then().statusCode(400).contentType("application/problem+json");
+    }
+
     private static io.restassured.response.ValidatableResponse page(String path) {
         return given().cookie("ballast_session", session).get(path).then().statusCode(200).contentType(containsString("text/html"));
     }
