@@ -304,6 +304,37 @@ def uname(args):
     return expect(args, ['-r'], lambda: ok(load('hardware')['kernel'] + '\n'))
 
 
+# The kernel log of the current boot (KernelLog.java): microseconds since boot and the message.
+BOOT_KERNEL_LOG = [
+    (0, "x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'"),
+    (1_204_311, 'nvme nvme0: 32/0/0 default/read/poll queues'),
+    (1_208_532, 'nvme nvme1: 32/0/0 default/read/poll queues'),
+    (1_532_104, 'sd 0:0:0:0: [sda] 3750748848 512-byte logical blocks: (1.92 TB/1.75 TiB)'),
+    (4_812_733, 'EXT4-fs (dm-0): mounted filesystem with ordered data mode. Quota mode: none.'),
+    (11_403_117, 'kvm_intel: VMX enabled')]
+FAILING_DISKS_KERNEL_LOG = [
+    (8_123_551_027, 'nvme nvme0: I/O 417 QID 3 timeout, aborting'),
+    (8_123_551_101, 'nvme nvme0: I/O 418 QID 3 timeout, aborting'),
+    (8_153_771_964, 'nvme nvme0: I/O 417 QID 3 timeout, reset controller'),
+    (8_154_982_210, 'nvme nvme0: 32/0/0 default/read/poll queues'),
+    (9_210_114_002, 'I/O error, dev sda, sector 1953525168 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 2')]
+
+
+def kernel_log(prefix):
+    return ''.join(f'[{micros // 1_000_000:5d}.{micros % 1_000_000:06d}] {prefix}{message}\n'
+                   for micros, message in load('kernel-log')['entries'])
+
+
+def journalctl(args):
+    """journalctl -k -b as the catalog asks for it; nothing on a host whose journald keeps no kernel log."""
+    return expect(args, ['-k', '-b', '-q', '--no-pager', '--no-hostname', '-o', 'short-monotonic'],
+                  lambda: ok(kernel_log('kernel: ') if load('kernel-log')['journald'] else ''))
+
+
+def dmesg(args):
+    return expect(args, [], lambda: ok(kernel_log('')))
+
+
 def nvme_controller(name):
     return next((c for c in load('hardware')['controllers'] if c['name'] == name), None)
 
@@ -1012,7 +1043,7 @@ PROGRAMS = {
     'pvs': pvs, 'vgs': vgs, 'lvs': lvs, 'wipefs': wipefs, 'pvcreate': pvcreate, 'vgcreate': vgcreate,
     'lvcreate': lvcreate, 'lvchange': lvchange, 'lvremove': lvremove, 'vgremove': vgremove, 'pvremove': pvremove,
     'getenforce': getenforce, 'semanage': semanage, 'restorecon': restorecon, 'nvme': nvme, 'sensors': sensors,
-    'lspci': lspci, 'fio': fio, 'uname': uname,
+    'lspci': lspci, 'fio': fio, 'uname': uname, 'journalctl': journalctl, 'dmesg': dmesg,
 }
 
 
@@ -1036,6 +1067,9 @@ def init(index):
         'fio': {'nvme0n1': [391_204.5 if kind == 6 else 612_480.25 + index * 37.5, 204_800, 411_648],
                 'nvme1n1': [598_016.75, 209_920, 419_840], 'sda': [71_903.4, 1_777_664, 3_063_808]}}
     save('hardware', hardware)
+    # One host in six has failing disks in its kernel log; one in twelve no journald (LabHosts.kernelLog).
+    save('kernel-log', {'journald': index % 12 != 4,
+                        'entries': BOOT_KERNEL_LOG + (FAILING_DISKS_KERNEL_LOG if index % 6 == 5 else [])})
     init_sysfs(index, hardware)
     init_domains(index)
     rewrite_in_place('/proc/meminfo', meminfo(hugepages()))
@@ -1281,6 +1315,7 @@ def reboot():
     for lv in lvm['lvs']:
         if has_node(lv):
             os.chmod(at(f'/dev/{lv["vg"]}/{lv["name"]}'), 0o660)
+    save('kernel-log', dict(load('kernel-log'), entries=BOOT_KERNEL_LOG))
 
     pages_2m = None
     for match in BOOT_CMDLINE.finditer(read_file('/proc/cmdline')):

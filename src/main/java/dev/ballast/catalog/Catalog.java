@@ -28,7 +28,8 @@ public class Catalog {
             new PcieLinkCheck(),
             new FioBaselineCheck(),
             new LibvirtVersionCheck(),
-            new GuestAgentCheck()));
+            new GuestAgentCheck(),
+            new KernelIoErrorsCheck()));
 
     public List<CatalogEntry> entries() {
         return Stream.concat(steps.values().stream(), checks.values().stream()).map(CatalogEntry.class::cast).toList();

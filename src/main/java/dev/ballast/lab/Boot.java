@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
 /**
  * A lab host's reboot. What lives only in the running kernel is lost: active schedulers go back to what
  * the distribution sets, huge page pools are empty, /dev nodes are created afresh (mode 660), every
- * guest stops. Then the boot rebuilds what is persisted, the way the kernel, systemd and udev do:
- * hugepages= on the kernel command line, then sysctl.d files in name order with /etc/sysctl.conf read last
- * (the last value of a key wins), tmpfiles.d writes (where 1G huge pages are found, while memory is still
- * whole), udev rules for block devices; then libvirt-guests starts the guests that were running, each from
- * its persistent XML. A guest backed by huge pages that the host no longer holds fails to start, as QEMU
- * does with "Cannot allocate memory".
+ * guest stops, the kernel log starts again. Then the boot rebuilds what is persisted, the way the kernel,
+ * systemd and udev do: hugepages= on the kernel command line, then sysctl.d files in name order with
+ * /etc/sysctl.conf read last (the last value of a key wins), tmpfiles.d writes (where 1G huge pages are
+ * found, while memory is still whole), udev rules for block devices; then libvirt-guests starts the
+ * guests that were running, each from its persistent XML. A guest backed by huge pages that the host no
+ * longer holds fails to start, as QEMU does with "Cannot allocate memory".
  */
 final class Boot {
 
@@ -38,6 +38,7 @@ final class Boot {
         state.hugepages.powerOff();
         state.disks.all().stream().filter(d -> !d.isStacked()).forEach(d -> d.active = d.bootDefault);
         state.lvm.lvs.forEach(lv -> lv.mode = "660");
+        state.kernelLog.reboot();
 
         Map<String, String> etc = state.etc.all();
         long pages2m = -1;

@@ -17,6 +17,7 @@ public final class HostState {
     final Hardware hardware = new Hardware();
     final Lvm lvm = new Lvm();
     final Selinux selinux = new Selinux(lvm);
+    final KernelLog kernelLog = new KernelLog();
     private final List<LabFiles> files;
 
     HostState(Faults faults, long memTotalKib) {

@@ -35,6 +35,7 @@ final class LabHosts {
         state.disks.add(Disks.Disk.stacked("nvme2n1", String.format("eui.0025385d%08x", index)));
         LabDomains.populate(state.libvirt, index);
         hardware(state.hardware, index);
+        kernelLog(state.kernelLog, index);
         LvmLayout.typical(state, index);
         return new LabHost(name, state, faults);
     }
@@ -47,6 +48,14 @@ final class LabHosts {
      * 8GT/s of its 16GT/s; on host 11 (one in sixteen) both controllers sit behind Intel VMD, in PCI
      * domain 10000. Odd hosts' fio prints a warning before its JSON.
      */
+    /** One host in six has failing disks in its kernel log (hosts 5, 11...); one in twelve no journald (4, 16...). */
+    private static void kernelLog(KernelLog log, int index) {
+        if (index % 6 == 5) {
+            log.add(KernelLog.FAILING_DISKS);
+        }
+        log.journald = index % 12 != 4;
+    }
+
     private static void hardware(Hardware hw, int index) {
         int kind = index % 8;
         hw.kernelRelease = kind == 3 ? "5.14.0-362.8.1.el9_3.x86_64" : "6.1.0-27-amd64";

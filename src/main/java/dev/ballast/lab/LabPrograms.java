@@ -36,6 +36,8 @@ final class LabPrograms {
                     : HardwareTools.readlink(host.hardware, args);
             case "lspci" -> HardwareTools.lspci(host.hardware, args);
             case "fio" -> LabFio.run(host.hardware, host.disks, args);
+            case "journalctl" -> host.kernelLog.journalctl(args);
+            case "dmesg" -> host.kernelLog.dmesg(args);
             case "pvs", "vgs", "lvs", "wipefs", "pvcreate", "vgcreate", "lvcreate", "lvchange", "lvremove", "vgremove",
                     "pvremove", "stat", "chmod" -> LvmTools.run(host.lvm, program, args);
             case "getenforce", "semanage", "restorecon" -> host.selinux.run(program, args);
