@@ -41,7 +41,7 @@ final class AnsibleInventory {
 
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Map<String, Var>> hostVars = new LinkedHashMap<>();
-    private final Map<String, Integer> hostLines = new HashMap<>();
+    private final Map<String, Integer> hostLines = new LinkedHashMap<>();
     final FieldErrors errors = new FieldErrors();
 
     AnsibleInventory() {
@@ -105,13 +105,12 @@ final class AnsibleInventory {
     }
 
     /** Ballast hosts in the order they first appear, plus the variables that could not become labels. */
-    List<ImportedHost> resolve(List<FieldError> ignored) {
+    List<ImportedHost> resolve(ImportNotes notes) {
         Map<String, Integer> depth = depths();
         Map<String, Set<String>> parents = parents();
         List<ImportedHost> result = new ArrayList<>();
         List<String> names = new ArrayList<>(hostLines.keySet());
         names.sort(Comparator.comparingInt(hostLines::get));
-        Set<FieldError> skipped = new java.util.LinkedHashSet<>();
         for (String name : names) {
             Set<String> memberOf = ancestors(name, parents);
             Map<String, Var> vars = new LinkedHashMap<>(groups.get(ALL).vars);
@@ -121,17 +120,16 @@ final class AnsibleInventory {
                             .thenComparingInt(g -> groups.get(g).priority).thenComparing(g -> g))
                     .forEach(g -> vars.putAll(groups.get(g).vars));
             vars.putAll(hostVars.get(name));
-            ImportedHost host = toHost(name, hostLines.get(name), memberOf, vars, skipped);
+            ImportedHost host = toHost(name, hostLines.get(name), memberOf, vars, notes);
             if (host != null) {
                 result.add(host);
             }
         }
-        ignored.addAll(skipped);
         errors.throwIfAny();
         return result;
     }
 
-    private ImportedHost toHost(String name, int line, Set<String> memberOf, Map<String, Var> vars, Set<FieldError> skipped) {
+    private ImportedHost toHost(String name, int line, Set<String> memberOf, Map<String, Var> vars, ImportNotes notes) {
         Map<String, String> labels = new TreeMap<>();
         for (String group : memberOf) {
             if (ALL.equals(group) || UNGROUPED.equals(group)) {
@@ -148,10 +146,10 @@ final class AnsibleInventory {
             String key = entry.getKey();
             Var var = entry.getValue();
             if (key.startsWith("ansible_")) {
-                continue; // connection settings are read below; interpreter and the like Ballast has no use for
+                continue; // Ansible's own: AnsibleVariables reads them
             }
             if (var.value() == null) {
-                skipped.add(new FieldError(key, "not imported as a label: its value is a list or mapping", var.line()));
+                notes.ignore(name, new FieldError(key, "not imported as a label: its value is a list or mapping", var.line()));
                 continue;
             }
             try {
@@ -159,15 +157,13 @@ final class AnsibleInventory {
                 Labels.checkValue(var.value());
                 labels.put(key, var.value());
             } catch (IllegalArgumentException e) {
-                skipped.add(new FieldError(key, "not imported as a label: " + e.getMessage(), var.line()));
+                notes.ignore(name, new FieldError(key, "not imported as a label: " + e.getMessage(), var.line()));
             }
         }
-        // Ansible resolves each name by precedence on its own, then takes the legacy ansible_ssh_* name over
-        // the current one wherever each was set (ansible-core 2.14 connects so): a group's ansible_ssh_port
-        // beats a host's ansible_port.
-        String addressKey = firstKey(vars, "ansible_ssh_host", "ansible_host");
-        String portKey = firstKey(vars, "ansible_ssh_port", "ansible_port");
-        String userKey = firstKey(vars, "ansible_ssh_user", "ansible_user");
+        AnsibleVariables.note(name, vars, notes);
+        String addressKey = AnsibleVariables.connectionKey(vars, "ansible_host");
+        String portKey = AnsibleVariables.connectionKey(vars, "ansible_port");
+        String userKey = AnsibleVariables.connectionKey(vars, "ansible_user");
         FieldErrors hostErrors = new FieldErrors();
         HostName hostName = hostErrors.take(() -> HostName.parse("host", name));
         // Without ansible_host, Ansible connects to the inventory name itself.
@@ -181,16 +177,6 @@ final class AnsibleInventory {
             return null;
         }
         return new ImportedHost(line, hostName, hostAddress, sshPort, sshUser, hostLabels, null, null, null, null, null);
-    }
-
-    /** The first of the names that the host has a value for, or null. */
-    private static String firstKey(Map<String, Var> vars, String... keys) {
-        for (String key : keys) {
-            if (vars.containsKey(key)) {
-                return key;
-            }
-        }
-        return null;
     }
 
     /** Every group a host is in: those that list it and all their ancestors. */

@@ -148,4 +148,62 @@ class InventoryImportTest {
                 .body("errors.field", hasItem("ansible_port"));
         given().get("/api/hosts/aon-hv1").then().statusCode(404);
     }
+
+    /** Ansible variables Ballast has no use for are named per host; those that change how a host is reached are warned about. */
+    @Test
+    void ansibleVariablesBallastDoesNotUseAreListedPerHostAndLoginChangesAreWarnedAbout() {
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Inventory.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    logged.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        JsonPath report;
+        try {
+            report = importText("""
+                    [hypervisors]
+                    ign-hv[1:2] ansible_host=192.0.2.31 ansible_become=true
+                    ign-hv3 ansible_host=192.0.2.33 ansible_connection=local
+
+                    [hypervisors:vars]
+                    ansible_ssh_private_key_file=/home/ops/.ssh/fleet_secret_key
+                    ansible_ssh_common_args='-o ProxyJump=bastion.example'
+
+                    [all:vars]
+                    ansible_python_interpreter=/usr/bin/python3
+                    ansible_connection=ssh
+                    """, "");
+        } finally {
+            log.removeHandler(handler);
+        }
+
+        assertThat(report.getList("hosts.find { it.name == 'ign-hv1' }.ignored", String.class)).containsExactlyInAnyOrder(
+                "ansible_become", "ansible_ssh_private_key_file", "ansible_ssh_common_args", "ansible_python_interpreter",
+                "ansible_connection");
+        assertThat(report.getList("hosts.find { it.name == 'ign-hv3' }.ignored", String.class)).contains("ansible_connection")
+                .doesNotContain("ansible_become");
+        assertThat(report.getList("ignored.field")).contains("ansible_python_interpreter", "ansible_become",
+                "ansible_ssh_common_args", "ansible_connection", "ansible_ssh_private_key_file");
+
+        assertThat(report.getList("warnings.field")).containsExactlyInAnyOrder("ansible_ssh_private_key_file", "ansible_connection");
+        assertThat(report.getList("warnings.find { it.field == 'ansible_ssh_private_key_file' }.hosts", String.class))
+                .containsExactly("ign-hv1", "ign-hv2", "ign-hv3");
+        assertThat(report.getList("warnings.find { it.field == 'ansible_connection' }.hosts", String.class)).containsExactly("ign-hv3");
+        assertThat(report.getInt("warnings.find { it.field == 'ansible_connection' }.line")).isEqualTo(3);
+        assertThat(logged).hasSize(2).allMatch(line -> line.contains("ign-hv"));
+        assertThat(report.prettify() + logged).doesNotContain("fleet_secret_key");
+    }
 }
