@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -205,5 +206,35 @@ class InventoryImportTest {
         assertThat(report.getInt("warnings.find { it.field == 'ansible_connection' }.line")).isEqualTo(3);
         assertThat(logged).hasSize(2).allMatch(line -> line.contains("ign-hv"));
         assertThat(report.prettify() + logged).doesNotContain("fleet_secret_key");
+    }
+
+    /** Errors in a Ballast inventory name the path to the field, as plan errors do. */
+    @Test
+    void errorsInABallastInventoryNameThePathToTheField() {
+        given().contentType("text/plain").body("""
+                hosts:
+                  - name: path-hv1
+                    address: 192.0.2.41
+                  - name: path-hv2
+                    address: 192.0.2.42
+                    sshPort: 70000
+                """).post("/api/inventory/import")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:ballast:problem:invalid-input"))
+                .body("errors[0].field", equalTo("hosts[1].sshPort"))
+                .body("errors[0].line", equalTo(6));
+        given().contentType("text/plain").body("""
+                defaults:
+                  sshUser: "bad user"
+                hosts:
+                  - name: path-hv3
+                    address: 192.0.2.43
+                    labels: {rack: "r 1"}
+                """).post("/api/inventory/import")
+                .then().statusCode(400)
+                .body("errors.field", hasItems("defaults.sshUser", "hosts[0].labels.rack"))
+                .body("errors.find { it.field == 'defaults.sshUser' }.line", equalTo(2))
+                .body("errors.find { it.field == 'hosts[0].labels.rack' }.line", equalTo(6));
     }
 }
