@@ -169,8 +169,9 @@ final class AnsibleInventory {
         // Without ansible_host, Ansible connects to the inventory name itself.
         HostAddress hostAddress = hostErrors.take(() -> HostAddress.parse(addressKey == null ? "host" : addressKey,
                 addressKey == null ? name : vars.get(addressKey).value()));
-        SshPort sshPort = portKey == null ? SshPort.DEFAULT : hostErrors.take(() -> SshPort.parse(portKey, vars.get(portKey).value()));
-        SshUser sshUser = userKey == null ? SshUser.DEFAULT : hostErrors.take(() -> SshUser.parse(userKey, vars.get(userKey).value()));
+        // Neither name: the inventory leaves port and user to ssh, and Ballast keeps what it has (or its default).
+        SshPort sshPort = portKey == null ? null : hostErrors.take(() -> SshPort.parse(portKey, vars.get(portKey).value()));
+        SshUser sshUser = userKey == null ? null : hostErrors.take(() -> SshUser.parse(userKey, vars.get(userKey).value()));
         Labels hostLabels = hostErrors.take(() -> Labels.parse("labels", labels));
         if (!hostErrors.isEmpty()) {
             hostErrors.list().forEach(e -> errors.add(e.atLine(vars.containsKey(e.field()) ? vars.get(e.field()).line() : line)));

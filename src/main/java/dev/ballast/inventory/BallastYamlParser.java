@@ -76,9 +76,9 @@ final class BallastYamlParser {
         HostName name = fields.required("name", HostName::parse);
         HostAddress address = fields.required("address", HostAddress::parse);
         SshPort own = fields.optional("sshPort", SshPort::parse);
-        SshPort port = own != null ? own : defaults.port() != null ? defaults.port() : SshPort.DEFAULT;
+        SshPort port = own != null ? own : defaults.port();
         SshUser ownUser = fields.optional("sshUser", SshUser::parse);
-        SshUser user = ownUser != null ? ownUser : defaults.user() != null ? defaults.user() : SshUser.DEFAULT;
+        SshUser user = ownUser != null ? ownUser : defaults.user();
         Labels labels = labels(fields, defaults.labels());
         PinnedHostKey hostKey = fields.optional("hostKey", PinnedHostKey::parse);
         IdentityName ownIdentity = fields.optional("identity", IdentityName::parse);
@@ -95,9 +95,15 @@ final class BallastYamlParser {
         return new ImportedHost(fields.line, name, address, port, user, labels, hostKey, trustOnFirstUse, identity, maintenance, notes);
     }
 
-    /** The host's labels added to the default ones. */
+    /**
+     * The host's labels added to the default ones, or null where neither gives any: the stored labels stay.
+     * {@code labels: {}} gives none, so it clears them (but for the defaults').
+     */
     private static Labels labels(Fields fields, Labels defaults) {
         Labels own = fields.labels();
+        if (own == null && defaults == null) {
+            return null;
+        }
         Map<String, String> values = new LinkedHashMap<>(defaults == null ? Map.of() : defaults.values());
         values.putAll(own == null ? Map.of() : own.values());
         return fields.take(fields.nodes.get("labels"), () -> Labels.parse(fields.path + ".labels", values));

@@ -24,8 +24,10 @@ class AnsibleVariablePrecedenceTest {
                 .collect(Collectors.toMap(h -> h.name().value(), Function.identity()));
     }
 
+    /** As a new host gets it: no port or user in the inventory is Ballast's default. */
     private static String connection(ImportedHost host) {
-        return host.user().value() + "@" + host.address().value() + ":" + host.port().value();
+        HostSpec created = host.over(null);
+        return created.user().value() + "@" + created.address().value() + ":" + created.port().value();
     }
 
     @Test

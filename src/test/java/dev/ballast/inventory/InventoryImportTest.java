@@ -237,4 +237,29 @@ class InventoryImportTest {
                 .body("errors.find { it.field == 'defaults.sshUser' }.line", equalTo(2))
                 .body("errors.find { it.field == 'hosts[0].labels.rack' }.line", equalTo(6));
     }
+
+    /** A re-import that leaves a field out keeps its stored value; labels are cleared only by saying so. */
+    @Test
+    void aFieldTheFileLeavesOutKeepsItsStoredValue() {
+        importText("""
+                hosts:
+                  - name: keep-hv1
+                    address: 192.0.2.51
+                    sshPort: 2022
+                    sshUser: ballast
+                    labels: {rack: r1}
+                """, "");
+        JsonPath fewer = importText("hosts:\n  - name: keep-hv1\n    address: 192.0.2.51\n", "");
+        assertThat(fewer.getInt("unchanged")).isEqualTo(1);
+        assertThat(host("keep-hv1")).containsEntry("sshPort", 2022).containsEntry("sshUser", "ballast")
+                .containsEntry("labels", Map.of("rack", "r1"));
+
+        importText("hosts:\n  - name: keep-hv1\n    address: 192.0.2.51\n    labels: {}\n", "");
+        assertThat(host("keep-hv1")).containsEntry("labels", Map.of()).containsEntry("sshPort", 2022);
+
+        // An Ansible inventory without ansible_port or ansible_user does not say them either.
+        importText("keep-hv1 ansible_host=192.0.2.52\n", "");
+        assertThat(host("keep-hv1")).containsEntry("address", "192.0.2.52").containsEntry("sshPort", 2022)
+                .containsEntry("sshUser", "ballast");
+    }
 }
