@@ -27,6 +27,7 @@ import dev.ballast.problem.InvalidInputException;
 import dev.ballast.remote.PinnedHostKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 /**
@@ -105,9 +106,25 @@ public class Inventory {
         return host.view();
     }
 
+    /**
+     * Deletes a host that was never in a rollout. One that was is refused: its tasks, results and
+     * rollback points refer to it, and that history stays.
+     */
     @Transactional
     public void delete(HostName name) {
         Host host = Host.named(name);
+        // Locked first, so a rollout choosing the host meanwhile has either committed its tasks, which the
+        // check below then sees, or waits for the delete and fails on host_task's foreign key.
+        em.lock(host, LockModeType.PESSIMISTIC_WRITE);
+        List<Long> rollouts = jdbc.list("select distinct rollout_id from host_task where host_id = ? order by 1 limit 4",
+                r -> r.getLong(1), host.id);
+        if (!rollouts.isEmpty()) {
+            String listed = rollouts.stream().limit(3).map(id -> "rollout " + id).collect(Collectors.joining(", "))
+                    + (rollouts.size() > 3 ? " and more" : "");
+            throw new ConflictException("host '" + name + "' cannot be deleted: it was in " + listed + ", whose results "
+                    + "and rollback points refer to it. Set it in maintenance (or label it, say retired, and select !retired) "
+                    + "to keep rollouts away from it");
+        }
         audit.record("host.delete", "host/" + host.name, host.view(), null);
         host.delete();
     }
