@@ -48,11 +48,12 @@ final class AnsibleVariables {
                             + vars.get(LEGACY.get(key)).line() + ") instead: the legacy name wins wherever it is set", var.line()));
                 }
             } else if (key.equals("ansible_connection")) {
-                if (SSH.contains(var.value())) {
+                if (var.value() != null && SSH.contains(var.value())) { // null: a list or mapping, which Set.of refuses to look up
                     notes.ignore(host, new FieldError(key, "Ballast connects over SSH in any case", var.line()));
                 } else {
                     notes.warn(host, new FieldError(key, "Ansible reaches the host with connection "
-                            + Check.quoted(String.valueOf(var.value())) + ", not SSH; Ballast connects to it over SSH", var.line()));
+                            + (var.value() == null ? "given as a list or mapping" : Check.quoted(var.value()))
+                            + ", not SSH; Ballast connects to it over SSH", var.line()));
                 }
             } else if (KEY_FILES.contains(key)) {
                 notes.warn(host, new FieldError(key, "Ansible logs in with a private key file of its own; Ballast logs in with "
