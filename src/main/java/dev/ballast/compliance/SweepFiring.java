@@ -48,7 +48,7 @@ public class SweepFiring {
     /**
      * One firing: records the run, then starts its check rollout. The run row comes first and on its own,
      * so a second process firing the same time finds it and does nothing; a firing while the previous
-     * run still checks hosts is recorded as skipped rather than piling rollouts up. Returns the run, or
+     * run still checks hosts is recorded SKIPPED rather than piling rollouts up. Returns the run, or
      * null when this firing started nothing.
      */
     Long fire(long sweepId, Instant scheduledFor) {
@@ -61,7 +61,9 @@ public class SweepFiring {
         Optional<Long> going = jdbc.one("select id from sweep_run where sweep_id = ? and state = 'RUNNING'",
                 r -> r.getLong(1), sweepId);
         if (going.isPresent()) {
-            insertRun(sweepId, scheduledFor, "FAILED", "skipped: run " + going.get() + " was still checking hosts");
+            if (insertRun(sweepId, scheduledFor, "SKIPPED", "run " + going.get() + " was still checking hosts") != null) {
+                LOG.infof("Sweep %s: the run for %s is skipped, run %d still checks hosts", sweep.name(), scheduledFor, going.get());
+            }
             return null;
         }
         Long run = insertRun(sweepId, scheduledFor, "RUNNING", null);
@@ -88,7 +90,7 @@ public class SweepFiring {
     /** The new run's id, or null when this sweep and time have a run already. */
     private Long insertRun(long sweep, Instant scheduledFor, String state, String error) {
         return jdbc.one("insert into sweep_run (sweep_id, scheduled_for, state, error, finished_at) "
-                + "values (?, ?, ?, ?, case when ? = 'FAILED' then now() end) "
+                + "values (?, ?, ?, ?, case when ? <> 'RUNNING' then now() end) "
                 + "on conflict (sweep_id, scheduled_for) do nothing returning id",
                 r -> r.getLong(1), sweep, scheduledFor, state, error, state).orElse(null);
     }

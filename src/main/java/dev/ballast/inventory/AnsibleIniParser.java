@@ -29,7 +29,7 @@ final class AnsibleIniParser {
     private AnsibleIniParser() {
     }
 
-    static List<ImportedHost> parse(String text, List<FieldError> ignored) {
+    static List<ImportedHost> parse(String text, ImportNotes notes) {
         AnsibleInventory inventory = new AnsibleInventory();
         String group = AnsibleInventory.UNGROUPED;
         Kind kind = Kind.HOSTS;
@@ -68,7 +68,7 @@ final class AnsibleIniParser {
                 inventory.errors.add(new FieldError(kind.name().toLowerCase(), e.getMessage(), line));
             }
         }
-        return inventory.resolve(ignored);
+        return inventory.resolve(notes);
     }
 
     private static void hostLine(AnsibleInventory inventory, String group, String content, int line) {

@@ -29,15 +29,19 @@ final class AnsibleInventory {
     record Var(String value, int line) {
     }
 
+    /** Ansible's default {@code ansible_group_priority}. */
+    private static final int DEFAULT_PRIORITY = 1;
+
     private static final class Group {
         final Map<String, Var> vars = new LinkedHashMap<>();
+        int priority = DEFAULT_PRIORITY;
         final Set<String> children = new HashSet<>();
         final Set<String> hosts = new HashSet<>();
     }
 
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Map<String, Var>> hostVars = new LinkedHashMap<>();
-    private final Map<String, Integer> hostLines = new HashMap<>();
+    private final Map<String, Integer> hostLines = new LinkedHashMap<>();
     final FieldErrors errors = new FieldErrors();
 
     AnsibleInventory() {
@@ -48,8 +52,16 @@ final class AnsibleInventory {
         groups.computeIfAbsent(name, n -> new Group());
     }
 
+    /** {@code ansible_group_priority} is no variable: Ansible orders groups of one depth by it. */
     void groupVar(String group, String key, String value, int line) {
-        groups.computeIfAbsent(group, n -> new Group()).vars.put(key, new Var(value, line));
+        Group target = groups.computeIfAbsent(group, n -> new Group());
+        if (!"ansible_group_priority".equals(key)) {
+            target.vars.put(key, new Var(value, line));
+        } else if (value == null || !value.matches("-?[0-9]{1,9}")) {
+            errors.add(new FieldError(key, "is not a whole number", line));
+        } else {
+            target.priority = Integer.parseInt(value);
+        }
     }
 
     /** Refuses a cycle, as Ansible does: silently cut, it gave hosts the variables of a group they are not in. */
@@ -93,31 +105,31 @@ final class AnsibleInventory {
     }
 
     /** Ballast hosts in the order they first appear, plus the variables that could not become labels. */
-    List<ImportedHost> resolve(List<FieldError> ignored) {
+    List<ImportedHost> resolve(ImportNotes notes) {
         Map<String, Integer> depth = depths();
         Map<String, Set<String>> parents = parents();
         List<ImportedHost> result = new ArrayList<>();
         List<String> names = new ArrayList<>(hostLines.keySet());
         names.sort(Comparator.comparingInt(hostLines::get));
-        Set<FieldError> skipped = new java.util.LinkedHashSet<>();
         for (String name : names) {
             Set<String> memberOf = ancestors(name, parents);
             Map<String, Var> vars = new LinkedHashMap<>(groups.get(ALL).vars);
+            // Ansible's order: by depth, then ansible_group_priority, then name; the last one wins.
             memberOf.stream().filter(g -> !ALL.equals(g))
-                    .sorted(Comparator.comparingInt((String g) -> depth.getOrDefault(g, 1)).thenComparing(g -> g))
+                    .sorted(Comparator.comparingInt((String g) -> depth.getOrDefault(g, 1))
+                            .thenComparingInt(g -> groups.get(g).priority).thenComparing(g -> g))
                     .forEach(g -> vars.putAll(groups.get(g).vars));
             vars.putAll(hostVars.get(name));
-            ImportedHost host = toHost(name, hostLines.get(name), memberOf, vars, skipped);
+            ImportedHost host = toHost(name, hostLines.get(name), memberOf, vars, notes);
             if (host != null) {
                 result.add(host);
             }
         }
-        ignored.addAll(skipped);
         errors.throwIfAny();
         return result;
     }
 
-    private ImportedHost toHost(String name, int line, Set<String> memberOf, Map<String, Var> vars, Set<FieldError> skipped) {
+    private ImportedHost toHost(String name, int line, Set<String> memberOf, Map<String, Var> vars, ImportNotes notes) {
         Map<String, String> labels = new TreeMap<>();
         for (String group : memberOf) {
             if (ALL.equals(group) || UNGROUPED.equals(group)) {
@@ -134,10 +146,10 @@ final class AnsibleInventory {
             String key = entry.getKey();
             Var var = entry.getValue();
             if (key.startsWith("ansible_")) {
-                continue; // connection settings are read below; interpreter and the like Ballast has no use for
+                continue; // Ansible's own: AnsibleVariables reads them
             }
             if (var.value() == null) {
-                skipped.add(new FieldError(key, "not imported as a label: its value is a list or mapping", var.line()));
+                notes.ignore(name, new FieldError(key, "not imported as a label: its value is a list or mapping", var.line()));
                 continue;
             }
             try {
@@ -145,37 +157,27 @@ final class AnsibleInventory {
                 Labels.checkValue(var.value());
                 labels.put(key, var.value());
             } catch (IllegalArgumentException e) {
-                skipped.add(new FieldError(key, "not imported as a label: " + e.getMessage(), var.line()));
+                notes.ignore(name, new FieldError(key, "not imported as a label: " + e.getMessage(), var.line()));
             }
         }
-        Var address = first(vars, "ansible_host", "ansible_ssh_host");
-        Var port = first(vars, "ansible_port", "ansible_ssh_port");
-        Var user = first(vars, "ansible_user", "ansible_ssh_user");
+        AnsibleVariables.note(name, vars, notes);
+        String addressKey = AnsibleVariables.connectionKey(vars, "ansible_host");
+        String portKey = AnsibleVariables.connectionKey(vars, "ansible_port");
+        String userKey = AnsibleVariables.connectionKey(vars, "ansible_user");
         FieldErrors hostErrors = new FieldErrors();
         HostName hostName = hostErrors.take(() -> HostName.parse("host", name));
         // Without ansible_host, Ansible connects to the inventory name itself.
-        HostAddress hostAddress = hostErrors.take(() -> HostAddress.parse("ansible_host", address == null ? name : address.value()));
-        SshPort sshPort = port == null ? SshPort.DEFAULT : hostErrors.take(() -> SshPort.parse("ansible_port", port.value()));
-        SshUser sshUser = user == null ? SshUser.DEFAULT : hostErrors.take(() -> SshUser.parse("ansible_user", user.value()));
+        HostAddress hostAddress = hostErrors.take(() -> HostAddress.parse(addressKey == null ? "host" : addressKey,
+                addressKey == null ? name : vars.get(addressKey).value()));
+        // Neither name: the inventory leaves port and user to ssh, and Ballast keeps what it has (or its default).
+        SshPort sshPort = portKey == null ? null : hostErrors.take(() -> SshPort.parse(portKey, vars.get(portKey).value()));
+        SshUser sshUser = userKey == null ? null : hostErrors.take(() -> SshUser.parse(userKey, vars.get(userKey).value()));
         Labels hostLabels = hostErrors.take(() -> Labels.parse("labels", labels));
         if (!hostErrors.isEmpty()) {
-            Map<String, Var> byField = new HashMap<>();
-            byField.put("ansible_host", address);
-            byField.put("ansible_port", port);
-            byField.put("ansible_user", user);
-            hostErrors.list().forEach(e -> errors.add(e.atLine(byField.get(e.field()) == null ? line : byField.get(e.field()).line())));
+            hostErrors.list().forEach(e -> errors.add(e.atLine(vars.containsKey(e.field()) ? vars.get(e.field()).line() : line)));
             return null;
         }
         return new ImportedHost(line, hostName, hostAddress, sshPort, sshUser, hostLabels, null, null, null, null, null);
-    }
-
-    private static Var first(Map<String, Var> vars, String... keys) {
-        for (String key : keys) {
-            if (vars.containsKey(key)) {
-                return vars.get(key);
-            }
-        }
-        return null;
     }
 
     /** Every group a host is in: those that list it and all their ancestors. */
@@ -202,22 +204,25 @@ final class AnsibleInventory {
         return parents;
     }
 
-    /** Distance from {@code all}; a child's variables override its parent's. There are no cycles: {@link #child} refuses them. */
+    /**
+     * Each group's depth: its longest path from a top group, as Ansible counts it, so a group listed under
+     * {@code dc2} and under {@code dc2}'s child {@code compute} is deeper than {@code compute} and its
+     * variables win. A child's variables override its parent's. There are no cycles: {@link #child} refuses them.
+     */
     private Map<String, Integer> depths() {
         Map<String, Integer> depth = new HashMap<>();
         Set<String> hasParent = new HashSet<>();
         groups.values().forEach(g -> hasParent.addAll(g.children));
         List<String> level = new ArrayList<>(groups.keySet().stream().filter(g -> !hasParent.contains(g)).toList());
-        int d = 0;
-        while (!level.isEmpty()) {
-            List<String> next = new ArrayList<>();
+        // Level by level from the top groups: a group met again on a longer path takes the deeper level. The
+        // walk ends after the longest path, as there is no cycle.
+        for (int d = 0; !level.isEmpty() && d <= groups.size(); d++) {
+            Set<String> next = new java.util.LinkedHashSet<>();
             for (String group : level) {
-                if (depth.putIfAbsent(group, d) == null) {
-                    next.addAll(groups.get(group).children);
-                }
+                depth.put(group, d);
+                next.addAll(groups.get(group).children);
             }
-            level = next;
-            d++;
+            level = new ArrayList<>(next);
         }
         return depth;
     }

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.yaml.snakeyaml.nodes.Node;
 
-import dev.ballast.problem.FieldError;
 import dev.ballast.problem.InvalidInputException;
 
 /**
@@ -20,12 +19,12 @@ final class AnsibleYamlParser {
     private AnsibleYamlParser() {
     }
 
-    static List<ImportedHost> parse(Node root, List<FieldError> ignored) {
+    static List<ImportedHost> parse(Node root, ImportNotes notes) {
         AnsibleInventory inventory = new AnsibleInventory();
         for (Map.Entry<String, Node> top : YamlTree.mapping(root, "inventory").entrySet()) {
             collect(inventory, AnsibleInventory.ALL, top.getKey(), top.getValue());
         }
-        return inventory.resolve(ignored);
+        return inventory.resolve(notes);
     }
 
     private static void collect(AnsibleInventory inventory, String parent, String group, Node node) {

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -35,7 +37,11 @@ final class BallastYamlParser {
     static List<ImportedHost> parse(Node root) {
         FieldErrors errors = new FieldErrors();
         Map<String, Node> top = fields(root, "inventory", TOP);
-        Map<String, Node> defaults = top.containsKey("defaults") ? fields(top.get("defaults"), "defaults", DEFAULTS) : Map.of();
+        Fields defaults = new Fields(top.containsKey("defaults") ? fields(top.get("defaults"), "defaults", DEFAULTS) : Map.of(),
+                "defaults", YamlTree.line(root));
+        Defaults given = new Defaults(defaults.optional("sshPort", SshPort::parse), defaults.optional("sshUser", SshUser::parse),
+                defaults.optional("identity", IdentityName::parse), defaults.labels());
+        defaults.errors.list().forEach(errors::add);
         Node hostsNode = top.get("hosts");
         if (hostsNode == null) {
             throw YamlTree.error("hosts", "is required (a list of hosts)", root);
@@ -44,12 +50,13 @@ final class BallastYamlParser {
         Map<String, Integer> seen = new HashMap<>();
         List<Node> entries = YamlTree.sequence(hostsNode, "hosts");
         for (int i = 0; i < entries.size(); i++) {
-            Node entry = entries.get(i);
+            String path = "hosts[" + i + "]";
             try {
-                ImportedHost host = host(entry, "hosts[" + i + "]", defaults);
+                ImportedHost host = host(entries.get(i), path, given);
                 Integer first = seen.putIfAbsent(host.name().value(), host.line());
                 if (first != null) {
-                    errors.add(new FieldError("name", "host '" + host.name() + "' is already defined at line " + first, host.line()));
+                    errors.add(new FieldError(path + ".name", "host '" + host.name() + "' is already defined at line " + first,
+                            host.line()));
                 }
                 hosts.add(host);
             } catch (InvalidInputException e) {
@@ -60,35 +67,97 @@ final class BallastYamlParser {
         return hosts;
     }
 
-    private static ImportedHost host(Node node, String path, Map<String, Node> defaults) {
-        int line = YamlTree.line(node);
-        Map<String, Node> fields = fields(node, path, HOST);
-        FieldErrors errors = new FieldErrors();
-        HostName name = errors.take(() -> HostName.parse("name", text(fields, "name")));
-        HostAddress address = errors.take(() -> HostAddress.parse("address", text(fields, "address")));
-        String portText = text(fields, "sshPort", defaults);
-        SshPort port = portText == null ? SshPort.DEFAULT : errors.take(() -> SshPort.parse("sshPort", portText));
-        String userText = text(fields, "sshUser", defaults);
-        SshUser user = userText == null ? SshUser.DEFAULT : errors.take(() -> SshUser.parse("sshUser", userText));
-        Map<String, String> labelValues = new LinkedHashMap<>(stringMap(defaults.get("labels"), "defaults.labels"));
-        labelValues.putAll(stringMap(fields.get("labels"), "labels"));
-        Labels labels = errors.take(() -> Labels.parse("labels", labelValues));
-        String keyText = text(fields, "hostKey");
-        PinnedHostKey hostKey = keyText == null ? null : errors.take(() -> PinnedHostKey.parse("hostKey", keyText));
-        String identityText = text(fields, "identity", defaults);
-        IdentityName identity = identityText == null ? null : errors.take(() -> IdentityName.parse("identity", identityText));
-        String maintenanceText = text(fields, "maintenance");
-        Boolean maintenance = maintenanceText == null ? null : errors.take(() -> bool("maintenance", maintenanceText));
-        String notes = text(fields, "notes");
-        if (notes != null && notes.length() > HostRequest.MAX_NOTES) {
-            errors.add(new FieldError("notes", "is longer than " + HostRequest.MAX_NOTES + " characters"));
+    /** The defaults section, read once: a bad default is one error naming {@code defaults.*}, not one per host. */
+    private record Defaults(SshPort port, SshUser user, IdentityName identity, Labels labels) {
+    }
+
+    private static ImportedHost host(Node node, String path, Defaults defaults) {
+        Fields fields = new Fields(fields(node, path, HOST), path, YamlTree.line(node));
+        HostName name = fields.required("name", HostName::parse);
+        HostAddress address = fields.required("address", HostAddress::parse);
+        SshPort own = fields.optional("sshPort", SshPort::parse);
+        SshPort port = own != null ? own : defaults.port();
+        SshUser ownUser = fields.optional("sshUser", SshUser::parse);
+        SshUser user = ownUser != null ? ownUser : defaults.user();
+        Labels labels = labels(fields, defaults.labels());
+        PinnedHostKey hostKey = fields.optional("hostKey", PinnedHostKey::parse);
+        IdentityName ownIdentity = fields.optional("identity", IdentityName::parse);
+        IdentityName identity = ownIdentity != null ? ownIdentity : defaults.identity();
+        Boolean maintenance = fields.optional("maintenance", BallastYamlParser::bool);
+        Boolean trustOnFirstUse = fields.optional("trustOnFirstUse", BallastYamlParser::bool);
+        String notes = fields.optional("notes", (field, text) -> {
+            if (text.length() > HostRequest.MAX_NOTES) {
+                throw InvalidInputException.of(field, "is longer than " + HostRequest.MAX_NOTES + " characters");
+            }
+            return text;
+        });
+        fields.errors.throwIfAny();
+        return new ImportedHost(fields.line, name, address, port, user, labels, hostKey, trustOnFirstUse, identity, maintenance, notes);
+    }
+
+    /**
+     * The host's labels added to the default ones, or null where neither gives any: the stored labels stay.
+     * {@code labels: {}} gives none, so it clears them (but for the defaults').
+     */
+    private static Labels labels(Fields fields, Labels defaults) {
+        Labels own = fields.labels();
+        if (own == null && defaults == null) {
+            return null;
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors.list().stream().map(e -> e.atLine(lineOf(fields, e.field(), line))).toList());
+        Map<String, String> values = new LinkedHashMap<>(defaults == null ? Map.of() : defaults.values());
+        values.putAll(own == null ? Map.of() : own.values());
+        return fields.take(fields.nodes.get("labels"), () -> Labels.parse(fields.path + ".labels", values));
+    }
+
+    /** One mapping of the file (a host, the defaults) read field by field, each error naming {@code path.field} and its line. */
+    private static final class Fields {
+        final Map<String, Node> nodes;
+        final String path;
+        final int line;
+        final FieldErrors errors = new FieldErrors();
+
+        Fields(Map<String, Node> nodes, String path, int line) {
+            this.nodes = nodes;
+            this.path = path;
+            this.line = line;
         }
-        String trustText = text(fields, "trustOnFirstUse");
-        Boolean trustOnFirstUse = trustText == null ? null : errors.take(() -> bool("trustOnFirstUse", trustText));
-        return new ImportedHost(line, name, address, port, user, labels, hostKey, trustOnFirstUse, identity, maintenance, notes);
+
+        /** The field's value, or null where the file does not give it. */
+        <T> T optional(String key, BiFunction<String, String, T> parser) {
+            return YamlTree.isNull(nodes.get(key)) ? null : required(key, parser);
+        }
+
+        /** The field's value; a missing one is an error (each parser refuses null). */
+        <T> T required(String key, BiFunction<String, String, T> parser) {
+            Node node = nodes.get(key);
+            String field = path + "." + key;
+            return take(node, () -> parser.apply(field, YamlTree.isNull(node) ? null : YamlTree.scalar(node, field)));
+        }
+
+        /** The labels as given, validated, or null where there are none. */
+        Labels labels() {
+            Node node = nodes.get("labels");
+            if (YamlTree.isNull(node)) {
+                return null;
+            }
+            String field = path + ".labels";
+            return take(node, () -> {
+                Map<String, String> values = new LinkedHashMap<>();
+                YamlTree.mapping(node, field).forEach((k, v) -> values.put(k, YamlTree.isNull(v) ? "" : YamlTree.scalar(v, field + "." + k)));
+                return Labels.parse(field, values);
+            });
+        }
+
+        /** Runs a parser; its errors are recorded at the node's line (the mapping's where the node is missing). */
+        <T> T take(Node node, Supplier<T> parser) {
+            int at = node == null ? line : YamlTree.line(node);
+            try {
+                return parser.get();
+            } catch (InvalidInputException e) {
+                e.errors().forEach(error -> errors.add(error.line() == null ? error.atLine(at) : error));
+                return null;
+            }
+        }
     }
 
     private static Map<String, Node> fields(Node node, String path, Set<String> allowed) {
@@ -102,35 +171,11 @@ final class BallastYamlParser {
         return fields;
     }
 
-    private static String text(Map<String, Node> fields, String key) {
-        Node node = fields.get(key);
-        return YamlTree.isNull(node) ? null : YamlTree.scalar(node, key);
-    }
-
-    private static String text(Map<String, Node> fields, String key, Map<String, Node> defaults) {
-        String own = text(fields, key);
-        return own != null ? own : text(defaults, key);
-    }
-
-    private static Map<String, String> stringMap(Node node, String field) {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (!YamlTree.isNull(node)) {
-            YamlTree.mapping(node, field).forEach((k, v) -> values.put(k, YamlTree.isNull(v) ? "" : YamlTree.scalar(v, field + "." + k)));
-        }
-        return values;
-    }
-
     private static Boolean bool(String field, String raw) {
         return switch (raw) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
             default -> throw InvalidInputException.of(field, Check.quoted(raw) + " is not true or false");
         };
-    }
-
-    private static int lineOf(Map<String, Node> fields, String field, int hostLine) {
-        String key = field.contains(".") ? field.substring(0, field.indexOf('.')) : field;
-        Node node = fields.get(key);
-        return node == null ? hostLine : YamlTree.line(node);
     }
 }

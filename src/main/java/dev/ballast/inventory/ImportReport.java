@@ -6,27 +6,35 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.ballast.problem.FieldError;
 
-/** What an import did, or with {@code dryRun} would do, host by host. */
+/**
+ * What an import did, or with {@code dryRun} would do, host by host: {@code ignored} names each definition
+ * of the file that Ballast does not keep (each host's change names those that apply to it), and
+ * {@code warnings} those that make Ballast reach hosts otherwise than Ansible does.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImportReport(String format, boolean dryRun, int created, int updated, int unchanged, List<Change> hosts,
-        List<FieldError> ignored) {
+        List<FieldError> ignored, List<Warning> warnings) {
 
     public enum Action {
         CREATED, UPDATED, UNCHANGED
     }
 
-    public record Change(String name, Action action) {
+    /** @param ignored the names of the file's variables that Ballast does not keep for this host */
+    public record Change(String name, Action action, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> ignored) {
     }
 
-    /** @param ignored what the file holds that Ballast does not keep, such as variables that are no labels */
-    static ImportReport of(String format, boolean dryRun, List<Change> changes, List<FieldError> ignored) {
+    /** A definition in the file (a variable, on a line) that makes Ballast reach these hosts otherwise than Ansible. */
+    public record Warning(String field, String message, Integer line, List<String> hosts) {
+    }
+
+    static ImportReport of(String format, boolean dryRun, List<Change> changes, ImportNotes notes) {
         return new ImportReport(format, dryRun, count(changes, Action.CREATED), count(changes, Action.UPDATED),
-                count(changes, Action.UNCHANGED), List.copyOf(changes), List.copyOf(ignored));
+                count(changes, Action.UNCHANGED), List.copyOf(changes), notes.ignored(), notes.warnings());
     }
 
-    /** The counts without the per-host list, for the audit record. */
+    /** The counts without the per-host lists, for the audit record. */
     ImportReport summary() {
-        return new ImportReport(format, dryRun, created, updated, unchanged, null, null);
+        return new ImportReport(format, dryRun, created, updated, unchanged, null, null, null);
     }
 
     private static int count(List<Change> changes, Action action) {

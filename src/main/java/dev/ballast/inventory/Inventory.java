@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.jboss.logging.Logger;
+
 import dev.ballast.audit.AuditLog;
 import dev.ballast.identity.Identities;
 import dev.ballast.identity.IdentityName;
@@ -25,6 +27,7 @@ import dev.ballast.problem.InvalidInputException;
 import dev.ballast.remote.PinnedHostKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 /**
@@ -33,6 +36,8 @@ import jakarta.transaction.Transactional;
  */
 @ApplicationScoped
 public class Inventory {
+
+    private static final Logger LOG = Logger.getLogger(Inventory.class);
 
     private final EntityManager em;
     private final Jdbc jdbc;
@@ -101,9 +106,25 @@ public class Inventory {
         return host.view();
     }
 
+    /**
+     * Deletes a host that was never in a rollout. One that was is refused: its tasks, results and
+     * rollback points refer to it, and that history stays.
+     */
     @Transactional
     public void delete(HostName name) {
         Host host = Host.named(name);
+        // Locked first, so a rollout choosing the host meanwhile has either committed its tasks, which the
+        // check below then sees, or waits for the delete and fails on host_task's foreign key.
+        em.lock(host, LockModeType.PESSIMISTIC_WRITE);
+        List<Long> rollouts = jdbc.list("select distinct rollout_id from host_task where host_id = ? order by 1 limit 4",
+                r -> r.getLong(1), host.id);
+        if (!rollouts.isEmpty()) {
+            String listed = rollouts.stream().limit(3).map(id -> "rollout " + id).collect(Collectors.joining(", "))
+                    + (rollouts.size() > 3 ? " and more" : "");
+            throw new ConflictException("host '" + name + "' cannot be deleted: it was in " + listed + ", whose results "
+                    + "and rollback points refer to it. Set it in maintenance (or label it, say retired, and select !retired) "
+                    + "to keep rollouts away from it");
+        }
         audit.record("host.delete", "host/" + host.name, host.view(), null);
         host.delete();
     }
@@ -111,7 +132,18 @@ public class Inventory {
     /** Reads an inventory document in the given format (or detects it) and imports it as {@link #importHosts}. */
     public ImportReport importDocument(InventoryFormat format, String text, boolean dryRun) {
         InventoryFormat.Parsed parsed = InventoryFormat.read(format, text);
-        return importHosts(parsed.format().id(), parsed.hosts(), dryRun, parsed.ignored());
+        ImportReport report = importHosts(parsed.format().id(), parsed.hosts(), dryRun, parsed.notes());
+        for (ImportReport.Warning warning : report.warnings()) {
+            // The operator must not miss it; the warning names variables and hosts, never a value.
+            LOG.warnf("Inventory import%s: %s (%s, line %d); hosts: %s", dryRun ? " (dry run)" : "", warning.message(),
+                    warning.field(), warning.line(), abbreviated(warning.hosts()));
+        }
+        return report;
+    }
+
+    private static String abbreviated(List<String> hosts) {
+        return hosts.size() <= 5 ? String.join(", ", hosts)
+                : String.join(", ", hosts.subList(0, 5)) + " and " + (hosts.size() - 5) + " more";
     }
 
     /**
@@ -119,14 +151,15 @@ public class Inventory {
      * unchanged, or, on any error, none is. Fields the file does not carry keep their stored values.
      */
     @Transactional
-    ImportReport importHosts(String format, List<ImportedHost> hosts, boolean dryRun, List<FieldError> ignored) {
+    ImportReport importHosts(String format, List<ImportedHost> hosts, boolean dryRun, ImportNotes notes) {
         requireIdentities(hosts);
         Map<String, Host> existing = existingByName(hosts);
         List<ImportReport.Change> changes = new ArrayList<>(hosts.size());
         for (ImportedHost imported : hosts) {
             Host host = existing.get(imported.name().value());
             if (host == null) {
-                changes.add(new ImportReport.Change(imported.name().value(), ImportReport.Action.CREATED));
+                changes.add(new ImportReport.Change(imported.name().value(), ImportReport.Action.CREATED,
+                        notes.ignoredBy(imported.name().value())));
                 if (!dryRun) {
                     Host created = new Host();
                     created.name = imported.name().value();
@@ -139,16 +172,16 @@ public class Inventory {
             HostSpec merged = imported.over(stored);
             HostView before = host.view();
             if (stored.equals(merged)) {
-                changes.add(new ImportReport.Change(host.name, ImportReport.Action.UNCHANGED));
+                changes.add(new ImportReport.Change(host.name, ImportReport.Action.UNCHANGED, notes.ignoredBy(host.name)));
                 continue;
             }
-            changes.add(new ImportReport.Change(host.name, ImportReport.Action.UPDATED));
+            changes.add(new ImportReport.Change(host.name, ImportReport.Action.UPDATED, notes.ignoredBy(host.name)));
             if (!dryRun) {
                 write(host, merged);
                 audit.record("host.update", "host/" + host.name, before, host.view());
             }
         }
-        ImportReport report = ImportReport.of(format, dryRun, changes, ignored);
+        ImportReport report = ImportReport.of(format, dryRun, changes, notes);
         if (!dryRun) {
             // Writes the updates now, so a host changed meanwhile fails here as a conflict, not later at commit.
             em.flush();

@@ -42,20 +42,20 @@ public enum InventoryFormat {
      * list is Ballast's, any other YAML mapping Ansible's, anything else Ansible INI.
      */
     static Parsed read(InventoryFormat format, String text) {
-        List<FieldError> ignored = new java.util.ArrayList<>();
+        ImportNotes notes = new ImportNotes();
         if (format == ANSIBLE_INI || format == null && !looksLikeYamlMapping(text)) {
-            return new Parsed(ANSIBLE_INI, AnsibleIniParser.parse(text, ignored), ignored);
+            return new Parsed(ANSIBLE_INI, AnsibleIniParser.parse(text, notes), notes);
         }
         Node root = YamlTree.parse(text);
         if (YamlTree.isNull(root)) {
             throw new InvalidInputException(List.of(new FieldError("body", "the inventory is empty")));
         }
         InventoryFormat yamlFormat = format != null ? format : isBallast(root) ? BALLAST : ANSIBLE_YAML;
-        List<ImportedHost> hosts = yamlFormat == BALLAST ? BallastYamlParser.parse(root) : AnsibleYamlParser.parse(root, ignored);
-        return new Parsed(yamlFormat, hosts, ignored);
+        List<ImportedHost> hosts = yamlFormat == BALLAST ? BallastYamlParser.parse(root) : AnsibleYamlParser.parse(root, notes);
+        return new Parsed(yamlFormat, hosts, notes);
     }
 
-    record Parsed(InventoryFormat format, List<ImportedHost> hosts, List<FieldError> ignored) {
+    record Parsed(InventoryFormat format, List<ImportedHost> hosts, ImportNotes notes) {
     }
 
     private static boolean looksLikeYamlMapping(String text) {

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ballast.ApplicationTest;
 import dev.ballast.Poll;
+import dev.ballast.jdbc.Jdbc;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.QuarkusLab;
 import dev.ballast.queue.TaskQueue;
@@ -111,6 +113,29 @@ class SweepTest {
         given().post("/api/rollouts/" + remediation + "/approve").then().statusCode(200);
         LabFleetFixture.awaitState(remediation, Duration.ofSeconds(20), "SUCCEEDED");
         assertThat(lab.fleet().host("lab-003").state().scheduler("nvme0n1")).isEqualTo("none");
+    }
+
+    @Inject
+    SweepFiring firing;
+
+    @Inject
+    Jdbc jdbc;
+
+    /** A firing while the previous run still checks hosts starts nothing, and is recorded SKIPPED (not FAILED). */
+    @Test
+    void aFiringWhileTheLastRunStillChecksIsRecordedSkipped() {
+        long sweep = createSweep("overlapping", "0 0 4 * * ?", false);
+        Instant first = Instant.parse("2026-11-02T04:00:00Z");
+        long going = jdbc.one("insert into sweep_run (sweep_id, scheduled_for, state) values (?, ?, 'RUNNING') returning id",
+                r -> r.getLong(1), sweep, first).orElseThrow();
+
+        assertThat(firing.fire(sweep, first.plus(Duration.ofDays(1)))).isNull();
+
+        JsonPath runs = given().get("/api/sweeps/" + sweep + "/runs").then().statusCode(200).extract().jsonPath();
+        assertThat(runs.getList("state")).containsExactly("SKIPPED", "RUNNING");
+        assertThat(runs.getString("[0].error")).isEqualTo("run " + going + " was still checking hosts");
+        assertThat(runs.getString("[0].finishedAt")).isNotNull();
+        given().delete("/api/sweeps/" + sweep).then().statusCode(204);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ballast.inventory;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -146,5 +147,24 @@ class HostApiTest {
         given().contentType(ContentType.JSON).body(Map.of("name", suite + "-id", "address", "10.0.0.3", "identity", "default"))
                 .post("/api/hosts").then().statusCode(201).body("identity", equalTo("default"));
         given().get("/api/identities").then().statusCode(200).body("name", hasItem("default"));
+    }
+
+    /** A host's results and rollback points refer to it: a host that was ever in a rollout is refused, saying why. */
+    @Test
+    void refusesToDeleteAHostThatWasInARollout() {
+        String name = suite + "-history";
+        given().contentType(ContentType.JSON).body(Map.of("name", name, "address", "127.0.0.1", "maintenance", true,
+                "labels", Map.of("suite", suite))).post("/api/hosts").then().statusCode(201);
+        given().contentType("application/yaml").body(("name: " + suite + "-plan\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n")
+                .getBytes()).post("/api/plans").then().statusCode(201);
+        long rollout = given().contentType(ContentType.JSON).body(Map.of("plan", suite + "-plan", "selector", "suite=" + suite,
+                "mode", "apply")).post("/api/rollouts").then().statusCode(201).extract().jsonPath().getLong("id");
+
+        given().delete("/api/hosts/" + name).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:ballast:problem:conflict"))
+                .body("detail", containsString("rollout " + rollout))
+                .body("detail", containsString("maintenance"));
+        given().get("/api/hosts/" + name).then().statusCode(200);
     }
 }

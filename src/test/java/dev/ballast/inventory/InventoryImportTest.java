@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,5 +148,118 @@ class InventoryImportTest {
                 .body("errors.line", hasItem(6))
                 .body("errors.field", hasItem("ansible_port"));
         given().get("/api/hosts/aon-hv1").then().statusCode(404);
+    }
+
+    /** Ansible variables Ballast has no use for are named per host; those that change how a host is reached are warned about. */
+    @Test
+    void ansibleVariablesBallastDoesNotUseAreListedPerHostAndLoginChangesAreWarnedAbout() {
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Inventory.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    logged.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        JsonPath report;
+        try {
+            report = importText("""
+                    [hypervisors]
+                    ign-hv[1:2] ansible_host=192.0.2.31 ansible_become=true
+                    ign-hv3 ansible_host=192.0.2.33 ansible_connection=local
+
+                    [hypervisors:vars]
+                    ansible_ssh_private_key_file=/home/ops/.ssh/fleet_secret_key
+                    ansible_ssh_common_args='-o ProxyJump=bastion.example'
+
+                    [all:vars]
+                    ansible_python_interpreter=/usr/bin/python3
+                    ansible_connection=ssh
+                    """, "");
+        } finally {
+            log.removeHandler(handler);
+        }
+
+        assertThat(report.getList("hosts.find { it.name == 'ign-hv1' }.ignored", String.class)).containsExactlyInAnyOrder(
+                "ansible_become", "ansible_ssh_private_key_file", "ansible_ssh_common_args", "ansible_python_interpreter",
+                "ansible_connection");
+        assertThat(report.getList("hosts.find { it.name == 'ign-hv3' }.ignored", String.class)).contains("ansible_connection")
+                .doesNotContain("ansible_become");
+        assertThat(report.getList("ignored.field")).contains("ansible_python_interpreter", "ansible_become",
+                "ansible_ssh_common_args", "ansible_connection", "ansible_ssh_private_key_file");
+
+        assertThat(report.getList("warnings.field")).containsExactlyInAnyOrder("ansible_ssh_private_key_file", "ansible_connection");
+        assertThat(report.getList("warnings.find { it.field == 'ansible_ssh_private_key_file' }.hosts", String.class))
+                .containsExactly("ign-hv1", "ign-hv2", "ign-hv3");
+        assertThat(report.getList("warnings.find { it.field == 'ansible_connection' }.hosts", String.class)).containsExactly("ign-hv3");
+        assertThat(report.getInt("warnings.find { it.field == 'ansible_connection' }.line")).isEqualTo(3);
+        assertThat(logged).hasSize(2).allMatch(line -> line.contains("ign-hv"));
+        assertThat(report.prettify() + logged).doesNotContain("fleet_secret_key");
+    }
+
+    /** Errors in a Ballast inventory name the path to the field, as plan errors do. */
+    @Test
+    void errorsInABallastInventoryNameThePathToTheField() {
+        given().contentType("text/plain").body("""
+                hosts:
+                  - name: path-hv1
+                    address: 192.0.2.41
+                  - name: path-hv2
+                    address: 192.0.2.42
+                    sshPort: 70000
+                """).post("/api/inventory/import")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:ballast:problem:invalid-input"))
+                .body("errors[0].field", equalTo("hosts[1].sshPort"))
+                .body("errors[0].line", equalTo(6));
+        given().contentType("text/plain").body("""
+                defaults:
+                  sshUser: "bad user"
+                hosts:
+                  - name: path-hv3
+                    address: 192.0.2.43
+                    labels: {rack: "r 1"}
+                """).post("/api/inventory/import")
+                .then().statusCode(400)
+                .body("errors.field", hasItems("defaults.sshUser", "hosts[0].labels.rack"))
+                .body("errors.find { it.field == 'defaults.sshUser' }.line", equalTo(2))
+                .body("errors.find { it.field == 'hosts[0].labels.rack' }.line", equalTo(6));
+    }
+
+    /** A re-import that leaves a field out keeps its stored value; labels are cleared only by saying so. */
+    @Test
+    void aFieldTheFileLeavesOutKeepsItsStoredValue() {
+        importText("""
+                hosts:
+                  - name: keep-hv1
+                    address: 192.0.2.51
+                    sshPort: 2022
+                    sshUser: ballast
+                    labels: {rack: r1}
+                """, "");
+        JsonPath fewer = importText("hosts:\n  - name: keep-hv1\n    address: 192.0.2.51\n", "");
+        assertThat(fewer.getInt("unchanged")).isEqualTo(1);
+        assertThat(host("keep-hv1")).containsEntry("sshPort", 2022).containsEntry("sshUser", "ballast")
+                .containsEntry("labels", Map.of("rack", "r1"));
+
+        importText("hosts:\n  - name: keep-hv1\n    address: 192.0.2.51\n    labels: {}\n", "");
+        assertThat(host("keep-hv1")).containsEntry("labels", Map.of()).containsEntry("sshPort", 2022);
+
+        // An Ansible inventory without ansible_port or ansible_user does not say them either.
+        importText("keep-hv1 ansible_host=192.0.2.52\n", "");
+        assertThat(host("keep-hv1")).containsEntry("address", "192.0.2.52").containsEntry("sshPort", 2022)
+                .containsEntry("sshUser", "ballast");
     }
 }

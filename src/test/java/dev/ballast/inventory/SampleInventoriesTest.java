@@ -31,6 +31,6 @@ class SampleInventoriesTest {
                 .post("/api/inventory/import?format=ansible-ini&dryRun=true")
                 .then().statusCode(200)
                 .body("hosts.size()", equalTo(19))
-                .body("hosts.name", hasItem("st3.dc2.example.net"));
+                .body("hosts.name", hasItem("st3.dc2.example"));
     }
 }

@@ -42,6 +42,15 @@ class PlanApiTest {
         given().get("/api/plans").then().body("name", hasItem("versioned"));
     }
 
+    /** As the README says: wave sizes may be counts of hosts, and the last must be 100% so every host is reached. */
+    @Test
+    void waveSizesTakeCountsAndEndWith100Percent() {
+        String plan = "name: counted\nsteps:\n  - step: hugepages\n    params: {count: \"16\"}\nwaves:\n  sizes: [5, SIZES]\n";
+        post(plan.replace("SIZES", "20"), "?dryRun=true").statusCode(400)
+                .body("errors.find { it.field == 'waves.sizes' }.message", containsString("must end with 100%"));
+        post(plan.replace("SIZES", "100%"), "?dryRun=true").statusCode(200);
+    }
+
     /** Last-one-wins would store sda while a reviewer reads nvme0n1: a key given twice is refused, with its lines. */
     @Test
     void aKeyGivenTwiceIsRefusedNamingBothLines() {

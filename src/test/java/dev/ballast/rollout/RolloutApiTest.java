@@ -133,4 +133,24 @@ class RolloutApiTest {
         given().post("/api/rollouts/" + id + "/retry-failed").then().statusCode(409);
         given().get("/api/rollouts?state=CANCELLED").then().statusCode(200).body("id", hasItem((int) id));
     }
+
+    /** A cancelled rollout ends its open wave and the waves to come, as GET shows it afterwards. */
+    @Test
+    void cancelEndsTheRunningWaveAndThoseStillPending() {
+        given().contentType("application/yaml").body(("name: api-plan3\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n"
+                + "waves: {canary: 1, sizes: [50%, 100%]}\n").getBytes()).post("/api/plans").then().statusCode(201);
+        for (int i = 1; i <= 4; i++) {
+            given().contentType(ContentType.JSON).body(Map.of("name", "api-host" + i + ".cancel", "address", "127.0.0.1",
+                    "labels", Map.of("env", "api3"))).post("/api/hosts").then().statusCode(201);
+        }
+        long id = create(Map.of("plan", "api-plan3", "selector", "env=api3", "mode", "apply")).statusCode(201)
+                .body("waves.state", contains("RUNNING", "PENDING", "PENDING")).extract().jsonPath().getLong("id");
+
+        given().post("/api/rollouts/" + id + "/cancel").then().statusCode(200);
+
+        given().get("/api/rollouts/" + id).then().statusCode(200)
+                .body("state", equalTo("CANCELLED"))
+                .body("waves.state", contains("CANCELLED", "CANCELLED", "CANCELLED"))
+                .body("totals", equalTo(Map.of("CANCELLED", 4)));
+    }
 }
