@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -21,6 +22,9 @@ import dev.ballast.problem.FieldErrors;
  * empty value, so {@code [hypervisors]} is selected by {@code hypervisors}.
  */
 final class AnsibleInventory {
+
+    /** Variables whose names say they hold a secret: never made labels, which every viewer reads. */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)pass|secret|token|credential|private|vault");
 
     static final String ALL = "all";
     static final String UNGROUPED = "ungrouped";
@@ -152,12 +156,24 @@ final class AnsibleInventory {
                 notes.ignore(name, new FieldError(key, "not imported as a label: its value is a list or mapping", var.line()));
                 continue;
             }
+            if (SECRET_NAME.matcher(key).find()) {
+                notes.ignore(name, new FieldError(key, "not imported as a label: its name says it holds a secret, and labels "
+                        + "are shown to every viewer", var.line()));
+                continue;
+            }
             try {
                 Labels.checkKey(key);
+            } catch (IllegalArgumentException e) {
+                notes.ignore(name, new FieldError(key, "not imported as a label: " + e.getMessage(), var.line()));
+                continue;
+            }
+            try {
                 Labels.checkValue(var.value());
                 labels.put(key, var.value());
             } catch (IllegalArgumentException e) {
-                notes.ignore(name, new FieldError(key, "not imported as a label: " + e.getMessage(), var.line()));
+                // The value is not repeated: an inventory's variables may hold what no answer should show.
+                notes.ignore(name, new FieldError(key, "not imported as a label: its value is not a label value (empty, or "
+                        + "1 to 63 letters, digits, '.', '-' or '_', starting and ending with a letter or digit)", var.line()));
             }
         }
         AnsibleVariables.note(name, vars, notes);

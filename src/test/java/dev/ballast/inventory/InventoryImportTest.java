@@ -208,6 +208,20 @@ class InventoryImportTest {
         assertThat(report.prettify() + logged).doesNotContain("fleet_secret_key");
     }
 
+    /** An inventory's own variables may hold secrets: never made labels, and their values never repeated. */
+    @Test
+    void variablesThatHoldSecretsAreNeitherLabelsNorEchoed() {
+        JsonPath report = importText("""
+                [hypervisors]
+                sec-hv1 ansible_host=192.0.2.51 rack=r1 db_password=hunter2secret motd="do not show this"
+                """, "");
+
+        assertThat(report.getList("hosts.find { it.name == 'sec-hv1' }.ignored", String.class))
+                .contains("db_password", "motd");
+        assertThat(report.prettify()).doesNotContain("hunter2secret", "do not show this");
+        assertThat(host("sec-hv1").get("labels").toString()).contains("rack").doesNotContain("db_password", "hunter2");
+    }
+
     /** Errors in a Ballast inventory name the path to the field, as plan errors do. */
     @Test
     void errorsInABallastInventoryNameThePathToTheField() {
