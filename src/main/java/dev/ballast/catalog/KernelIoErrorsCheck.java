@@ -2,6 +2,7 @@ package dev.ballast.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -26,6 +27,7 @@ final class KernelIoErrorsCheck extends PreflightCheck<KernelIoErrorsCheck.Param
     /** The lines kept with a result: enough to see the pattern, never a flood of a failing disk's log. */
     static final int KEPT_LINES = 20;
     private static final Pattern LINE = Pattern.compile("^\\[\\s*(\\d+)\\.(\\d{6})\\] (?:kernel: )?(.*)$");
+    private static final Pattern SINCE = Pattern.compile("[0-9]{1,10}(\\.[0-9]{1,6})?");
     /** Each signal with the device it names in group 1. */
     private static final List<Pattern> SIGNALS = List.of(
             Pattern.compile("^nvme (nvme\\d+): I/O \\d+ QID \\d+ timeout"),
@@ -36,9 +38,10 @@ final class KernelIoErrorsCheck extends PreflightCheck<KernelIoErrorsCheck.Param
             Pattern.compile("^sd \\S+ \\[(sd[a-z]+)\\] .*timing out command"),
             Pattern.compile("^device-mapper: multipath: (\\S+?): Failing path"));
 
-    record Params(Count max, Count since) {
+    /** {@code since} as given (seconds since boot, to the microsecond) and in microseconds; 0 counts the whole boot. */
+    record Params(Count max, String since, long sinceMicros) {
         String expected() {
-            return "at most " + max.value() + " I/O errors in the kernel log" + (since.value() > 0 ? " after " + since.value()
+            return "at most " + max.value() + " I/O errors in the kernel log" + (sinceMicros > 0 ? " after " + since
                     + " s since boot" : " since boot");
         }
     }
@@ -62,14 +65,17 @@ final class KernelIoErrorsCheck extends PreflightCheck<KernelIoErrorsCheck.Param
     public List<ParameterSpec> parameters() {
         return List.of(
                 ParameterSpec.optional("max", "integer", "errors tolerated, 0 to 1000000", "0", "[0-9]{1,7}"),
-                ParameterSpec.optional("since", "integer", "count only lines after this many seconds since boot", "0",
-                        "[0-9]{1,10}"));
+                ParameterSpec.optional("since", "seconds", "count only lines after this many seconds since boot (the health "
+                        + "gate gives the time of the last line its preflight saw)", "0", "[0-9]{1,10}(\\.[0-9]{1,6})?"));
     }
 
     @Override
     protected Params parse(Parameters params) {
-        return new Params(params.optional("max", "0", text -> Count.parse(text, 0, 1_000_000)),
-                params.optional("since", "0", text -> Count.parse(text, 0, 9_999_999_999L)));
+        String since = params.optional("since", "0", text -> {
+            Values.matching("since", text, SINCE, "seconds since boot, such as 8154.982210");
+            return text;
+        });
+        return new Params(params.optional("max", "0", text -> Count.parse(text, 0, 1_000_000)), since, micros(since));
     }
 
     @Override
@@ -78,7 +84,7 @@ final class KernelIoErrorsCheck extends PreflightCheck<KernelIoErrorsCheck.Param
         if (log == null) {
             return CheckResult.failed("no kernel log", p.expected(), "neither journalctl -k nor dmesg printed the kernel log");
         }
-        List<Signal> signals = signals(log.text(), p.since().value());
+        List<Signal> signals = signals(log.text(), p.sinceMicros());
         Map<String, Long> perDevice = signals.stream().collect(Collectors.groupingBy(Signal::device, TreeMap::new,
                 Collectors.counting()));
         String counted = perDevice.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
@@ -88,7 +94,7 @@ final class KernelIoErrorsCheck extends PreflightCheck<KernelIoErrorsCheck.Param
                 : CheckResult.failed(observed, p.expected(), "the kernel log (" + log.source() + ") shows " + observed + ":\n" + kept
                         + (signals.size() > KEPT_LINES ? "\n... and " + (signals.size() - KEPT_LINES) + " more" : ""));
         return result.withFigures(Map.of("errors", Integer.toString(signals.size()), "devices", counted,
-                "source", log.source(), "lines", kept));
+                "source", log.source(), "lines", kept, "last", last(log.text())));
     }
 
     private record KernelLog(String source, String text) {
@@ -108,18 +114,40 @@ final class KernelIoErrorsCheck extends PreflightCheck<KernelIoErrorsCheck.Param
         return null;
     }
 
+    /** The time of the log's last line, as {@code since} takes it: where the health gate starts counting. */
+    static String last(String log) {
+        long last = 0;
+        for (String line : log.lines().toList()) {
+            Matcher m = LINE.matcher(line);
+            if (m.matches()) {
+                last = Math.max(last, micros(m));
+            }
+        }
+        return String.format(Locale.ROOT, "%d.%06d", last / 1_000_000, last % 1_000_000);
+    }
+
+    private static long micros(Matcher line) {
+        return Long.parseLong(line.group(1)) * 1_000_000 + Long.parseLong(line.group(2));
+    }
+
+    private static long micros(String since) {
+        String[] parts = since.split("\\.");
+        String fraction = parts.length > 1 ? (parts[1] + "000000").substring(0, 6) : "0";
+        return Long.parseLong(parts[0]) * 1_000_000 + Long.parseLong(fraction);
+    }
+
     /** A host's line as kept: control characters replaced, at most 300 characters. */
     private static String shown(String line) {
         String clean = line.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 300 ? clean.substring(0, 300) + "..." : clean;
     }
 
-    /** The error lines after {@code since} seconds of this boot, each with the device it names. */
-    static List<Signal> signals(String log, long since) {
+    /** The error lines after {@code sinceMicros} of this boot (all of them for 0), each with the device it names. */
+    static List<Signal> signals(String log, long sinceMicros) {
         List<Signal> found = new ArrayList<>();
         for (String line : log.lines().toList()) {
             Matcher m = LINE.matcher(line);
-            if (!m.matches() || Long.parseLong(m.group(1)) < since) {
+            if (!m.matches() || sinceMicros > 0 && micros(m) <= sinceMicros) {
                 continue;
             }
             for (Pattern signal : SIGNALS) {

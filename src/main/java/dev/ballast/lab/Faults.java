@@ -22,6 +22,8 @@ public final class Faults {
     public volatile String dropOnceOn;
     /** A program name whose commands fail at once with an I/O error and change nothing ("*" for all). */
     public volatile String failOn;
+    /** A program name whose commands make the kernel log an nvme0 I/O timeout, as a drive that starts failing under a change. */
+    public volatile String kernelTimeoutOn;
     /** Runtime writes (sysfs, sysctl) report success but do not stick, as when another agent resets them. */
     public volatile boolean undoRuntimeWrites;
 
@@ -43,6 +45,7 @@ public final class Faults {
         connectDelay = Duration.ZERO;
         commandLatency = Duration.ZERO;
         hangOn = null;
+        kernelTimeoutOn = null;
         dropOn = null;
         dropOnceOn = null;
         failOn = null;

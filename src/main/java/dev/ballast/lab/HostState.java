@@ -49,6 +49,11 @@ public final class HostState {
         return Boot.reboot(this);
     }
 
+    /** The kernel logs an nvme0 I/O timeout a second after its last line (see {@link Faults#kernelTimeoutOn}). */
+    synchronized void logKernelTimeout() {
+        kernelLog.timeout();
+    }
+
     /** Writes a file of the host's own administrator, such as /etc/sysctl.conf, that no step writes. */
     public synchronized void writeByHand(String path, String text) {
         etc.putByHand(path, text);

@@ -37,6 +37,11 @@ final class KernelLog {
         entries.addAll(more);
     }
 
+    void timeout() {
+        long last = entries.get(entries.size() - 1).micros();
+        entries.add(new Entry(last + 1_000_000, "nvme nvme0: I/O 7 QID 2 timeout, aborting"));
+    }
+
     void reboot() {
         entries.clear();
         entries.addAll(BOOT);

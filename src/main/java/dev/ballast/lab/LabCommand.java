@@ -54,6 +54,9 @@ final class LabCommand implements Command {
                 } else {
                     result = host.state().execute(argv, stdin);
                 }
+                if (Faults.matches(faults.kernelTimeoutOn, argv.get(0))) {
+                    host.state().logKernelTimeout();
+                }
                 if (Faults.matches(faults.dropOn, argv.get(0)) || faults.dropOnce(argv.get(0))) {
                     out.write(result.stdout().substring(0, result.stdout().length() / 2).getBytes(StandardCharsets.UTF_8));
                     out.flush();

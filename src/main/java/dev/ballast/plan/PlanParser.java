@@ -28,9 +28,11 @@ final class PlanParser {
             "hostTimeout");
     private static final Set<String> WAVES = Set.of("canary", "canaryCoverLabels", "sizes", "spreadLabel",
             "maxInFlightPerValue", "wavePerValue", "maxWaveFailures", "maxTotalFailures", "onThreshold", "approval", "pauseBetweenWaves",
-            "fioMaxDropPercent");
+            "fioMaxDropPercent", "healthGate");
+    /** The checks whose signals the health gate reads again after a host's steps. */
+    static final List<String> GATE_SIGNALS = List.of("fio-baseline", "kernel-io-errors");
     private static final WavePolicy DEFAULT_WAVES = new WavePolicy(1, List.of(), List.of(Amount.parse("100%")), null, 0,
-            false, Amount.parse("0"), Amount.parse("0"), false, Approval.NONE, 0, null);
+            false, Amount.parse("0"), Amount.parse("0"), false, Approval.NONE, 0, null, List.of());
 
     private final Catalog catalog;
     private final FieldErrors errors = new FieldErrors();
@@ -60,6 +62,13 @@ final class PlanParser {
         if (waves.fioMaxDropPercent() != null && preflight.stream().noneMatch(e -> e.id().equals("fio-baseline"))) {
             errors.add(new FieldError("waves.fioMaxDropPercent", "needs a fio-baseline check in preflight: it compares "
                     + "the IOPS after the steps with that measurement"));
+        }
+        for (int i = 0; i < waves.healthGate().size(); i++) {
+            String signal = waves.healthGate().get(i);
+            if (preflight.stream().noneMatch(e -> e.id().equals(signal))) {
+                errors.add(new FieldError("waves.healthGate[" + i + "]", "needs a " + signal + " check in preflight: the gate "
+                        + "compares what it reads after the steps with that reading"));
+            }
         }
         errors.throwIfAny();
         return new Plan(name, description, steps, preflight, waves, concurrency, hostTimeout);
@@ -122,7 +131,8 @@ final class PlanParser {
     private WavePolicy waves(Node node) {
         Map<String, Node> w = fields(node, "waves", WAVES);
         Integer canary = optional(w, "canary", "waves.canary", "1", t -> bounded(t, 1, 1000));
-        List<String> cover = w.containsKey("canaryCoverLabels") ? labelKeys(w.get("canaryCoverLabels")) : List.of();
+        List<String> cover = w.containsKey("canaryCoverLabels") ? scalars(w.get("canaryCoverLabels"), "waves.canaryCoverLabels",
+                PlanParser::labelKey) : List.of();
         List<Amount> sizes = w.containsKey("sizes") ? sizes(w.get("sizes")) : List.of(Amount.parse("100%"));
         String spread = optional(w, "spreadLabel", "waves.spreadLabel", null, PlanParser::labelKey);
         Integer perValue = optional(w, "maxInFlightPerValue", "waves.maxInFlightPerValue", "0", t -> bounded(t, 0, 1000));
@@ -150,9 +160,15 @@ final class PlanParser {
         });
         Long pause = optional(w, "pauseBetweenWaves", "waves.pauseBetweenWaves", "0s", t -> Durations.seconds(t, 0, 7 * 24 * 3600));
         Integer fioDrop = optional(w, "fioMaxDropPercent", "waves.fioMaxDropPercent", null, t -> bounded(t, 0, 100));
+        List<String> gate = w.containsKey("healthGate") ? gateSignals(w.get("healthGate")) : fioDrop != null ? List.of("fio-baseline")
+                : List.of();
+        if (gate.contains("fio-baseline") && fioDrop == null) {
+            errors.add(new FieldError("waves.healthGate", "fio-baseline in the gate needs waves.fioMaxDropPercent, the IOPS drop "
+                    + "it allows", YamlTree.line(w.get("healthGate"))));
+        }
         return new WavePolicy(canary == null ? 1 : canary, cover, sizes, spread, perValue == null ? 0 : perValue,
                 Boolean.TRUE.equals(onePerWave), waveFailures, totalFailures, Boolean.TRUE.equals(continueOn), approval == null ? Approval.NONE : approval,
-                pause == null ? 0 : pause, fioDrop);
+                pause == null ? 0 : pause, fioDrop, gate);
     }
 
     private List<Amount> sizes(Node node) {
@@ -176,18 +192,35 @@ final class PlanParser {
         return sizes;
     }
 
-    private List<String> labelKeys(Node node) {
-        List<Node> items = guard(() -> YamlTree.sequence(node, "waves.canaryCoverLabels"));
-        List<String> keys = new ArrayList<>();
+    /** {@code healthGate: [fio-baseline, kernel-io-errors]}: each signal once, each one the gate can read. */
+    private List<String> gateSignals(Node node) {
+        List<String> seen = new ArrayList<>();
+        return scalars(node, "waves.healthGate", text -> {
+            if (!GATE_SIGNALS.contains(text)) {
+                throw new IllegalArgumentException("'" + text + "' is not a signal the health gate reads: "
+                        + String.join(", ", GATE_SIGNALS));
+            }
+            if (seen.contains(text)) {
+                throw new IllegalArgumentException("'" + text + "' is named twice");
+            }
+            seen.add(text);
+            return text;
+        });
+    }
+
+    /** A list of scalars, each checked by {@code parser}; a bad one is reported at {@code field[i]}. */
+    private List<String> scalars(Node node, String field, Function<String, String> parser) {
+        List<Node> items = guard(() -> YamlTree.sequence(node, field));
+        List<String> values = new ArrayList<>();
         for (int i = 0; items != null && i < items.size(); i++) {
-            String field = "waves.canaryCoverLabels[" + i + "]";
+            String at = field + "[" + i + "]";
             Node item = items.get(i);
-            String key = guard(() -> InvalidInputException.forField(field, () -> labelKey(YamlTree.scalar(item, field))));
-            if (key != null) {
-                keys.add(key);
+            String value = guard(() -> InvalidInputException.forField(at, () -> parser.apply(YamlTree.scalar(item, at))));
+            if (value != null) {
+                values.add(value);
             }
         }
-        return keys;
+        return values;
     }
 
     private static String labelKey(String text) {

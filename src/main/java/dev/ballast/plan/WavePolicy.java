@@ -8,10 +8,12 @@ import java.util.List;
  * ({@code 10%} of all, or a count), or, with {@code wavePerValue}, each wave is one value of the spread
  * label (one rack per wave). A wave that fails more than {@code maxWaveFailures}, or a rollout over
  * {@code maxTotalFailures}, halts (or, with {@code continueOnThreshold}, goes on and reports it).
+ * {@code healthGate} names the preflight checks read again after each host's steps (fio-baseline against
+ * {@code fioMaxDropPercent}, kernel-io-errors for errors new since the preflight).
  */
 public record WavePolicy(int canary, List<String> canaryCoverLabels, List<Amount> sizes, String spreadLabel,
         int maxInFlightPerValue, boolean wavePerValue, Amount maxWaveFailures, Amount maxTotalFailures, boolean continueOnThreshold,
-        Approval approval, long pauseSeconds, Integer fioMaxDropPercent) {
+        Approval approval, long pauseSeconds, Integer fioMaxDropPercent, List<String> healthGate) {
 
     public enum Approval { NONE, AFTER_CANARY, EVERY_WAVE }
 

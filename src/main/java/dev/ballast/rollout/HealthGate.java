@@ -1,5 +1,6 @@
 package dev.ballast.rollout;
 
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -8,8 +9,10 @@ import dev.ballast.plan.Plan;
 import dev.ballast.remote.RemoteFailure;
 
 /**
- * With {@code waves.fioMaxDropPercent}, the host's fio-baseline check runs again after its steps: IOPS
- * more than that percentage below the preflight measurement fail the host, which is then rolled back.
+ * After a host's steps, the plan's {@code waves.healthGate} reads its signals again against what the
+ * preflight saw: fio-baseline's IOPS may fall at most {@code waves.fioMaxDropPercent} below the preflight
+ * measurement; kernel-io-errors counts the I/O errors the kernel logged after the last line the preflight
+ * read, against the check's own {@code max}. A signal that fails fails the host, which is then rolled back.
  */
 final class HealthGate {
 
@@ -19,14 +22,23 @@ final class HealthGate {
     /** Null when the host is healthy or the plan has no gate; else the failure that rolls it back. */
     static TaskOutcome judge(HostAttempt attempt, Map<Integer, CheckResult> baseline) throws RemoteFailure {
         Plan plan = attempt.rollout().plan();
-        Integer maxDrop = plan.waves().fioMaxDropPercent();
-        int position = fioBaselinePosition(plan);
-        if (maxDrop == null || position < 0) {
-            return null;
+        for (String signal : plan.waves().healthGate()) {
+            int position = position(plan, signal);
+            TaskOutcome failed = switch (signal) {
+                case "fio-baseline" -> fio(attempt, baseline.get(position), position, plan.waves().fioMaxDropPercent());
+                case "kernel-io-errors" -> kernelErrors(attempt, baseline.get(position), position);
+                default -> throw new IllegalStateException("the plan parser let an unknown gate signal through: " + signal);
+            };
+            if (failed != null) {
+                return failed;
+            }
         }
-        StepRecord.Builder line = attempt.line(position, StepRecord.Kind.CHECK,
-                "health:" + plan.preflight().get(position).id());
-        double before = iops(baseline.get(position));
+        return null;
+    }
+
+    private static TaskOutcome fio(HostAttempt attempt, CheckResult baseline, int position, int maxDrop) throws RemoteFailure {
+        StepRecord.Builder line = attempt.line(position, StepRecord.Kind.CHECK, "health:fio-baseline");
+        double before = iops(baseline);
         double now = iops(attempt.rollout().checks().get(position).run(attempt.shell()));
         boolean healthy = before > 0 && now >= before * (100 - maxDrop) / 100.0;
         String detail = String.format(Locale.ROOT, "iops=%.0f after the steps, %.0f before; at most %d%% less allowed",
@@ -35,13 +47,28 @@ final class HealthGate {
         return healthy ? null : TaskOutcome.failed(ErrorKind.HEALTH_GATE, "fio after the steps: " + detail);
     }
 
-    private static int fioBaselinePosition(Plan plan) {
+    /** The preflight's kernel-io-errors again, counting only what the kernel logged after the last line it read. */
+    private static TaskOutcome kernelErrors(HostAttempt attempt, CheckResult baseline, int position) throws RemoteFailure {
+        StepRecord.Builder line = attempt.line(position, StepRecord.Kind.CHECK, "health:kernel-io-errors");
+        Map<String, String> params = new HashMap<>(attempt.rollout().plan().preflight().get(position).params());
+        params.put("since", baseline == null ? "0" : baseline.figures().getOrDefault("last", "0"));
+        CheckResult now = attempt.rollout().checks().get(position).check().configure("waves.healthGate", params)
+                .run(attempt.shell());
+        boolean healthy = now.status() == CheckResult.Status.PASSED;
+        String detail = now.observed() + " logged after " + params.get("since") + " s of this boot, where the preflight "
+                + "stopped reading; at most " + params.getOrDefault("max", "0") + " allowed";
+        attempt.add(line.detail(healthy ? detail : detail + "\n" + now.message()).end(healthy ? StepOutcome.PASSED
+                : StepOutcome.FAILED));
+        return healthy ? null : TaskOutcome.failed(ErrorKind.HEALTH_GATE, "the kernel log after the steps: " + now.message());
+    }
+
+    private static int position(Plan plan, String check) {
         for (int i = 0; i < plan.preflight().size(); i++) {
-            if (plan.preflight().get(i).id().equals("fio-baseline")) {
+            if (plan.preflight().get(i).id().equals(check)) {
                 return i;
             }
         }
-        return -1;
+        throw new IllegalStateException("the plan parser let a gate signal without its preflight check through: " + check);
     }
 
     private static double iops(CheckResult fio) {

@@ -39,6 +39,7 @@ class KernelIoErrorsCheckTest {
         CheckResult later = CheckOnLab.run(ssh, "lab-005", check, Map.of("since", "9000"));
         assertThat(later.observed()).isEqualTo("1 I/O errors (sda 1)");
         assertThat(later.expected()).isEqualTo("at most 0 I/O errors in the kernel log after 9000 s since boot");
+        assertThat(later.figures()).containsEntry("last", "9210.114002");
     }
 
     @Test
@@ -69,6 +70,7 @@ class KernelIoErrorsCheckTest {
                 """;
         assertThat(KernelIoErrorsCheck.signals(log, 0)).extracting(KernelIoErrorsCheck.Signal::device)
                 .isEqualTo(List.of("nvme2", "nvme2", "nvme2n1", "dm-3", "sdc", "253:4", "sdc"));
-        assertThat(KernelIoErrorsCheck.signals(log, 815)).hasSize(3);
+        assertThat(KernelIoErrorsCheck.signals(log, 815_500_005)).hasSize(2);
+        assertThat(KernelIoErrorsCheck.last(log)).isEqualTo("818.800008");
     }
 }

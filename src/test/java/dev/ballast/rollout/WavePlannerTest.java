@@ -27,7 +27,7 @@ class WavePlannerTest {
 
     static WavePolicy policy(int canary, List<String> cover, List<String> sizes, String spread, boolean perValue) {
         return new WavePolicy(canary, cover, sizes.stream().map(Amount::parse).toList(), spread, 0, perValue,
-                Amount.parse("0"), Amount.parse("0"), false, Approval.NONE, 0, null);
+                Amount.parse("0"), Amount.parse("0"), false, Approval.NONE, 0, null, List.of());
     }
 
     static List<Integer> sizes(List<List<WavePlanner.Candidate>> waves) {
