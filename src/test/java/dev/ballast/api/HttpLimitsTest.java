@@ -130,7 +130,7 @@ class HttpLimitsTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/inventory/import?dryRun=true"))
                 .header("Authorization", "Bearer " + AdminTokenForTests.token())
                 .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Padding(size))).build();
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> Filler.comments(size))).build();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -138,31 +138,5 @@ class HttpLimitsTest {
     private static List<String> logSince(long offset) throws IOException {
         byte[] all = Files.readAllBytes(LOG);
         return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8).lines().toList();
-    }
-
-    /** Comment lines of an inventory, as many bytes as asked. */
-    private static final class Padding extends InputStream {
-        private long left;
-
-        Padding(long size) {
-            this.left = size;
-        }
-
-        @Override
-        public int read() {
-            return left-- > 0 ? (left % 64 == 0 ? '\n' : '#') : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = (int) Math.min(len, left);
-            for (int i = 0; i < n; i++) {
-                b[off + i] = (byte) read();
-            }
-            return n;
-        }
     }
 }

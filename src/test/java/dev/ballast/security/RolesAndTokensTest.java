@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.ballast.ApplicationTest;
 import dev.ballast.AdminTokenForTests;
+import dev.ballast.ApiEndpoints;
 import io.restassured.response.Response;
 
 /**
@@ -50,20 +50,20 @@ class RolesAndTokensTest {
         given().header("Authorization", viewer).get("/api/hosts").then().statusCode(200);
         given().header("Authorization", viewer).get("/api/rollouts").then().statusCode(200);
 
-        List<String[]> changes = changingEndpoints();
-        assertThat(changes).extracting(c -> c[1]).contains("/api/rollouts", "/api/rollouts/{id}/approve",
+        List<ApiEndpoints.Endpoint> changes = ApiEndpoints.changing();
+        assertThat(changes).extracting(ApiEndpoints.Endpoint::path).contains("/api/rollouts", "/api/rollouts/{id}/approve",
                 "/api/hosts/{name}/probe", "/api/inventory/import", "/api/tokens", "/api/users");
-        for (String[] change : changes) {
-            String path = change[1].replaceAll("\\{[^}]+}", "1");
-            if (change[1].equals("/api/session")) {
+        for (ApiEndpoints.Endpoint change : changes) {
+            String path = change.with("1");
+            if (change.path().equals("/api/session")) {
                 continue; // logging in and out is for everyone
             }
-            Response asViewer = given().header("Authorization", viewer).contentType(change[2]).body("{}".getBytes())
-                    .request(change[0], path);
-            assertThat(asViewer.statusCode()).as(change[0] + " " + change[1] + " as a viewer").isEqualTo(403);
+            Response asViewer = given().header("Authorization", viewer).contentType(change.contentType()).body("{}".getBytes())
+                    .request(change.method(), path);
+            assertThat(asViewer.statusCode()).as(change + " as a viewer").isEqualTo(403);
             assertThat(asViewer.contentType()).startsWith("application/problem+json");
-            Response anonymous = given().contentType(change[2]).body("{}".getBytes()).request(change[0], path);
-            assertThat(anonymous.statusCode()).as(change[0] + " " + change[1] + " without credentials").isEqualTo(401);
+            Response anonymous = given().contentType(change.contentType()).body("{}".getBytes()).request(change.method(), path);
+            assertThat(anonymous.statusCode()).as(change + " without credentials").isEqualTo(401);
         }
     }
 
@@ -183,22 +183,5 @@ class RolesAndTokensTest {
     private static String token(String name, String role) {
         return "Bearer " + given().header("Authorization", ADMIN).contentType("application/json")
                 .body(Map.of("name", name, "role", role)).post("/api/tokens").then().statusCode(201).extract().path("token");
-    }
-
-    /** [method, path, a content type it accepts] of every POST, PUT, PATCH and DELETE in the OpenAPI document. */
-    @SuppressWarnings("unchecked")
-    private static List<String[]> changingEndpoints() {
-        Map<String, Map<String, Map<String, Object>>> paths = given().header("Authorization", ADMIN).accept("application/json").get("/q/openapi").then()
-                .statusCode(200).extract().path("paths");
-        List<String[]> changes = new ArrayList<>();
-        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
-            if (List.of("post", "put", "patch", "delete").contains(method)) {
-                Map<String, Object> body = (Map<String, Object>) operation.get("requestBody");
-                String type = body == null ? "application/json"
-                        : ((Map<String, Object>) body.get("content")).keySet().iterator().next();
-                changes.add(new String[] {method.toUpperCase(), path, type.equals("*/*") ? "application/json" : type});
-            }
-        }));
-        return changes;
     }
 }
