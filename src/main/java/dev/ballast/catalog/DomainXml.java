@@ -42,6 +42,16 @@ final class DomainXml {
     }
 
     static Document parse(String xml) {
+        Document document = document(xml);
+        if (!document.getDocumentElement().getTagName().equals("domain")) {
+            throw new IllegalArgumentException("the XML is not a libvirt domain: its root is <"
+                    + document.getDocumentElement().getTagName() + ">");
+        }
+        return document;
+    }
+
+    /** Any well-formed XML from a host, parsed with DTDs and external entities refused. */
+    static Document document(String xml) {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
@@ -54,12 +64,7 @@ final class DomainXml {
             factory.setExpandEntityReferences(false);
             DocumentBuilder builder = factory.newDocumentBuilder();
             builder.setErrorHandler(new DefaultHandler());
-            Document document = builder.parse(new InputSource(new StringReader(xml)));
-            if (!document.getDocumentElement().getTagName().equals("domain")) {
-                throw new IllegalArgumentException("the XML is not a libvirt domain: its root is <"
-                        + document.getDocumentElement().getTagName() + ">");
-            }
-            return document;
+            return builder.parse(new InputSource(new StringReader(xml)));
         } catch (SAXException | IOException e) {
             throw new IllegalArgumentException("the domain XML is not well-formed: " + e.getMessage(), e);
         } catch (ParserConfigurationException e) {

@@ -38,10 +38,14 @@ final class KernelIoErrorsCheck extends PreflightCheck<KernelIoErrorsCheck.Param
             Pattern.compile("^sd \\S+ \\[(sd[a-z]+)\\] .*timing out command"),
             Pattern.compile("^device-mapper: multipath: (\\S+?): Failing path"));
 
-    /** {@code since} as given (seconds since boot, to the microsecond) and in microseconds; 0 counts the whole boot. */
-    record Params(Count max, String since, long sinceMicros) {
+    /** {@code since} as given: seconds since boot, to the microsecond; 0 counts the whole boot. */
+    record Params(Count max, String since) {
+        long sinceMicros() {
+            return micros(since);
+        }
+
         String expected() {
-            return "at most " + max.value() + " I/O errors in the kernel log" + (sinceMicros > 0 ? " after " + since
+            return "at most " + max.value() + " I/O errors in the kernel log" + (sinceMicros() > 0 ? " after " + since
                     + " s since boot" : " since boot");
         }
     }
@@ -75,7 +79,7 @@ final class KernelIoErrorsCheck extends PreflightCheck<KernelIoErrorsCheck.Param
             Values.matching("since", text, SINCE, "seconds since boot, such as 8154.982210");
             return text;
         });
-        return new Params(params.optional("max", "0", text -> Count.parse(text, 0, 1_000_000)), since, micros(since));
+        return new Params(params.optional("max", "0", text -> Count.parse(text, 0, 1_000_000)), since);
     }
 
     @Override

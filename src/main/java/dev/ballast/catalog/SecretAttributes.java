@@ -1,21 +1,14 @@
 package dev.ballast.catalog;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.parsers.SAXParserFactory;
-
-import org.xml.sax.Attributes;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
-import org.xml.sax.helpers.DefaultHandler;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
  * The passwords a domain's XML holds in {@code passwd} attributes (VNC and SPICE graphics, captured with
@@ -82,29 +75,21 @@ final class SecretAttributes {
 
     /** Whether the text parses as XML whose every passwd attribute, in any namespace, is the mask. */
     private static boolean everyPasswdMasked(String xml) {
-        boolean[] bare = {false};
         try {
-            SAXParserFactory factory = SAXParserFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            factory.newSAXParser().parse(new InputSource(new StringReader(xml)), new DefaultHandler() {
-                @Override
-                public void startElement(String uri, String localName, String name, Attributes attributes) {
-                    for (int i = 0; i < attributes.getLength(); i++) {
-                        String attribute = attributes.getQName(i);
-                        if ((attribute.equals("passwd") || attribute.endsWith(":passwd")) && !attributes.getValue(i).equals(MASK)) {
-                            bare[0] = true;
-                        }
+            NodeList elements = DomainXml.document(xml).getElementsByTagName("*");
+            for (int i = 0; i < elements.getLength(); i++) {
+                NamedNodeMap attributes = elements.item(i).getAttributes();
+                for (int j = 0; j < attributes.getLength(); j++) {
+                    Node attribute = attributes.item(j);
+                    String name = attribute.getNodeName();
+                    if ((name.equals("passwd") || name.endsWith(":passwd")) && !attribute.getNodeValue().equals(MASK)) {
+                        return false;
                     }
                 }
-            });
-            return !bare[0];
-        } catch (SAXException | IOException e) {
+            }
+            return true;
+        } catch (IllegalArgumentException notXml) {
             return false;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException("the JDK's XML parser cannot be secured", e);
         }
     }
 }
