@@ -1,8 +1,5 @@
 package dev.ballast.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -121,11 +118,7 @@ class LoginThrottle {
 
     /** A digest of the name: any string may be tried as one, NUL and 3,000 characters included. */
     private static String userKey(String name) {
-        try {
-            return "user:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return "user:" + HexFormat.of().formatHex(Secrets.hash(name));
     }
 
     private static String addressKey(String address) {
