@@ -32,6 +32,23 @@ const ballast = {
       element.className = isError ? 'error' : 'notice';
     }
   },
+  // Times in the browser's zone and locale; the exact UTC instant stays in the title.
+  time(iso) {
+    const date = new Date(iso);
+    return isNaN(date) ? String(iso) : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  },
+  duration(fromIso, toIso) {
+    const seconds = Math.max(0, Math.round(((toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso)) / 1000));
+    if (seconds < 60) return seconds + ' s';
+    if (seconds < 3600) return Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s';
+    return Math.floor(seconds / 3600) + ' h ' + Math.floor(seconds % 3600 / 60) + ' min';
+  },
+  localTimes(root) {
+    root.querySelectorAll('time[datetime]').forEach(element => {
+      element.title = element.getAttribute('datetime');
+      element.textContent = ballast.time(element.getAttribute('datetime'));
+    });
+  },
   async logout() {
     try { await ballast.send('DELETE', '/api/session'); } finally { location.href = '/login'; }
   }
@@ -43,4 +60,5 @@ document.addEventListener('DOMContentLoaded', () => {
   if (logout) {
     logout.addEventListener('click', ballast.logout);
   }
+  ballast.localTimes(document);
 });

@@ -17,8 +17,15 @@ async function submitPlan(dryRun) {
 }
 document.getElementById('validate').addEventListener('click', () => submitPlan(true));
 document.getElementById('save').addEventListener('click', () => submitPlan(false));
-document.querySelectorAll('a.edit').forEach(link => link.addEventListener('click', async (event) => {
-  event.preventDefault();
-  const plan = await ballast.send('GET', '/api/plans/' + link.dataset.name + '/versions/' + link.dataset.version);
+async function load(name, version) {
+  const plan = await ballast.send('GET', '/api/plans/' + encodeURIComponent(name) + '/versions/' + encodeURIComponent(version));
   document.getElementById('plan-source').value = plan.source;
+  ballast.show('plan-message', 'Loaded ' + name + ' version ' + version + '.', false);
+}
+document.querySelectorAll('a.edit').forEach(link => link.addEventListener('click', (event) => {
+  event.preventDefault();
+  load(link.dataset.name, link.dataset.version);
 }));
+// A rollout links the plan version it runs here: ?name=...&version=...
+const asked = new URLSearchParams(location.search);
+if (asked.get('name') && asked.get('version')) load(asked.get('name'), asked.get('version'));

@@ -17,6 +17,16 @@ public record WavePolicy(int canary, List<String> canaryCoverLabels, List<Amount
 
     public enum Approval { NONE, AFTER_CANARY, EVERY_WAVE }
 
+    /** Whether wave 0 is a canary (a count, or hosts covering labels) rather than the first of the sized waves. */
+    public boolean hasCanary() {
+        return canary > 0 || canaryCoverLabels != null && !canaryCoverLabels.isEmpty();
+    }
+
+    /** How pages, reasons and logs call wave {@code number}: "canary" for the canary, else "wave N". */
+    public String waveName(int number) {
+        return number == 0 && hasCanary() ? "canary" : "wave " + number;
+    }
+
     /** A count of hosts, or a percentage of some total. */
     public record Amount(int value, boolean percent) {
 

@@ -107,7 +107,7 @@ class Coordinator {
         boolean approval = changes && (policy.approval() == WavePolicy.Approval.EVERY_WAVE
                 || policy.approval() == WavePolicy.Approval.AFTER_CANARY && next == 1);
         if (approval) {
-            rollouts.move(rollout, RolloutState.RUNNING, RolloutState.AWAITING_APPROVAL, "wave " + next + " waits for approval");
+            rollouts.move(rollout, RolloutState.RUNNING, RolloutState.AWAITING_APPROVAL, policy.waveName(next) + " waits for approval");
             LOG.infof("Rollout %d: wave %d waits for approval", rollout, next);
             return;
         }
@@ -151,7 +151,7 @@ class Coordinator {
     /** Why the wave's failures, or the rollout's, are past the plan's thresholds; null when they are not. */
     private static String overThreshold(WavePolicy policy, int wave, Tally ofWave, Tally all) {
         if (ofWave.failures() > policy.maxWaveFailures().of((int) ofWave.hosts())) {
-            return "wave " + wave + ": " + ofWave.failures() + " of " + ofWave.hosts() + " hosts failed, more than the "
+            return policy.waveName(wave) + ": " + ofWave.failures() + " of " + ofWave.hosts() + " hosts failed, more than the "
                     + policy.maxWaveFailures() + " allowed";
         }
         if (all.failures() > policy.maxTotalFailures().of((int) all.hosts())) {

@@ -48,6 +48,29 @@ public class RolloutControls {
         });
     }
 
+    /**
+     * Refuses the wave that waits for approval: the rollout is cancelled as by {@link #cancel}, and the
+     * denial is recorded with the gate and the reason (no new rollout state: a denied rollout is a
+     * cancelled one whose reason says who denied which wave, and why).
+     */
+    @Transactional
+    public RolloutView deny(long id, String actor, String reason) {
+        RolloutView before = queries.get(id);
+        RolloutTransitions.Locked locked = rollouts.lock(id);
+        if (locked.state() != RolloutState.AWAITING_APPROVAL) {
+            throw new IllegalMove("rollout " + id + " is " + locked.state() + "; nothing waits for approval");
+        }
+        int wave = locked.currentWave();
+        move(locked, RolloutState.CANCELLED, "deny", "denied at " + plans.of(id).plan().waves().waveName(wave) + " by "
+                + actor + ": " + reason);
+        tasks.cancelQueued(id);
+        waves.cancelOpen(id);
+        RolloutView after = queries.get(id);
+        audit.record("rollout.deny", "rollout/" + id, Map.of("state", before.state()),
+                Map.of("state", after.state(), "wave", wave, "reason", reason));
+        return after;
+    }
+
     /** Stops claiming; hosts in flight finish. */
     @Transactional
     public RolloutView pause(long id, String actor) {
@@ -63,7 +86,7 @@ public class RolloutControls {
             }
             boolean waiting = waves.state(id, locked.currentWave()) == WaveState.PENDING;
             move(locked, waiting ? RolloutState.AWAITING_APPROVAL : RolloutState.RUNNING, "resume",
-                    waiting ? "wave " + locked.currentWave() + " waits for approval" : null);
+                    waiting ? plans.of(id).plan().waves().waveName(locked.currentWave()) + " waits for approval" : null);
         });
     }
 

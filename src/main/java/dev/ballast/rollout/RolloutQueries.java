@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ballast.jdbc.Jdbc;
+import dev.ballast.plan.WavePolicy;
 import dev.ballast.problem.NotFoundException;
 import dev.ballast.queue.TaskState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,10 +25,12 @@ public class RolloutQueries {
 
     private final Jdbc jdbc;
     private final ObjectMapper json;
+    private final RolloutPlans plans;
 
-    RolloutQueries(Jdbc jdbc, ObjectMapper json) {
+    RolloutQueries(Jdbc jdbc, ObjectMapper json, RolloutPlans plans) {
         this.jdbc = jdbc;
         this.json = json;
+        this.plans = plans;
     }
 
     public RolloutView get(long id) {
@@ -45,14 +48,17 @@ public class RolloutQueries {
             counts.computeIfAbsent(count.wave(), w -> new TreeMap<>()).put(count.state(), count.tasks());
             totals.merge(count.state(), count.tasks(), Integer::sum);
         }
-        List<RolloutView.WaveView> waves = jdbc.list("select number, state, hosts, not_before, approved_by from wave "
-                + "where rollout_id = ? order by number", r -> {
+        WavePolicy policy = plans.of(id).plan().waves();
+        List<RolloutView.WaveView> waves = jdbc.list("select number, state, hosts, not_before, approved_by, started_at, "
+                + "finished_at from wave where rollout_id = ? order by number", r -> {
                     Map<String, Integer> ofWave = counts.getOrDefault(r.getInt(1), Map.of());
                     int all = ofWave.values().stream().mapToInt(Integer::intValue).sum();
                     int done = ofWave.entrySet().stream().filter(e -> TaskState.valueOf(e.getKey()).isTerminal())
                             .mapToInt(Map.Entry::getValue).sum();
-                    return new RolloutView.WaveView(r.getInt(1), r.getString(2), r.getInt(3), instant(r.getTimestamp(4)),
-                            r.getString(5), new LinkedHashMap<>(ofWave), all == 0 ? 100 : done * 100 / all);
+                    int number = r.getInt(1);
+                    return new RolloutView.WaveView(number, policy.waveName(number), r.getString(2),
+                            r.getInt(3), instant(r.getTimestamp(4)), r.getString(5), instant(r.getTimestamp(6)),
+                            instant(r.getTimestamp(7)), new LinkedHashMap<>(ofWave), all == 0 ? 100 : done * 100 / all);
                 }, id);
         return new RolloutView(head.id(), head.plan(), head.planVersion(), head.selector(), head.mode(), head.state(),
                 head.currentWave(), head.reason(), head.createdBy(), head.createdAt(), head.finishedAt(), waves, totals);

@@ -95,6 +95,21 @@ public class RolloutResource {
         return controls.approve(id(id), audit.actor());
     }
 
+    /** Why the wave waiting for approval is refused: required, recorded with the denial. */
+    public record DenyRequest(String reason) {
+    }
+
+    @RolesAllowed(Role.OPERATOR_NAME)
+    @POST
+    @Path("{id}/deny")
+    public RolloutView deny(@PathParam("id") String id, DenyRequest request) {
+        String reason = request == null || request.reason() == null ? "" : request.reason().strip();
+        if (reason.isEmpty() || reason.length() > 500 || reason.codePoints().anyMatch(Character::isISOControl)) {
+            throw InvalidInputException.of("reason", "is required: one line of at most 500 characters saying why the wave is refused");
+        }
+        return controls.deny(id(id), audit.actor(), reason);
+    }
+
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/pause")

@@ -1,6 +1,7 @@
 package dev.ballast.rollout;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,6 +21,22 @@ public enum RolloutState {
             PAUSED, EnumSet.of(RUNNING, AWAITING_APPROVAL, CANCELLED),
             HALTED, EnumSet.of(RUNNING, CANCELLED),
             FAILED, EnumSet.of(RUNNING));
+
+    /**
+     * The operator's controls that apply in this state, by the name of their endpoint
+     * ({@code POST /api/rollouts/{id}/<control>}): the UI shows these and no others.
+     */
+    public List<String> controls() {
+        return switch (this) {
+            case PENDING -> List.of("cancel");
+            case RUNNING -> List.of("pause", "cancel");
+            case AWAITING_APPROVAL -> List.of("approve", "deny", "pause", "cancel");
+            case PAUSED -> List.of("resume", "cancel");
+            case HALTED -> List.of("retry-failed", "cancel");
+            case FAILED -> List.of("retry-failed");
+            case SUCCEEDED, CANCELLED -> List.of();
+        };
+    }
 
     /** Ended: nothing moves it but a retry of its failed hosts (FAILED), or nothing at all. */
     public boolean isFinished() {

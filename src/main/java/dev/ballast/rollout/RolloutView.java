@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /** A rollout at a glance: its state, its waves with counts per task state, and the totals. */
 public record RolloutView(long id, String plan, int planVersion, String selector, String mode, String state,
         int currentWave, String reason, String createdBy, Instant createdAt, Instant finishedAt, List<WaveView> waves,
@@ -14,7 +16,14 @@ public record RolloutView(long id, String plan, int planVersion, String selector
         return RolloutState.valueOf(state).isSettled();
     }
 
-    public record WaveView(int number, String state, int hosts, Instant notBefore, String approvedBy,
-            Map<String, Integer> counts, int percentDone) {
+    /** The controls an operator may use now (see {@link RolloutState#controls()}); in the JSON as {@code controls}. */
+    @JsonProperty("controls")
+    public List<String> controls() {
+        return RolloutState.valueOf(state).controls();
+    }
+
+    /** {@code name} is how every page and reason calls it: "canary" for a plan's canary, else "wave N". */
+    public record WaveView(int number, String name, String state, int hosts, Instant notBefore, String approvedBy,
+            Instant startedAt, Instant finishedAt, Map<String, Integer> counts, int percentDone) {
     }
 }

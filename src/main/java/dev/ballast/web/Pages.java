@@ -52,13 +52,15 @@ public class Pages {
     private final Template dashboard;
     private final Template rollout;
     private final Template host;
+    private final Template rolloutHost;
     private final Template sweepsPage;
     private final Template plansPage;
     private final Template auditPage;
 
     Pages(SecurityIdentity identity, WebQueries queries, RolloutQueries rollouts, Plans plans, Inventory inventory,
             RollbackPoints rollbackPoints, PendingRestarts pendingRestarts, SweepDefinitions sweeps, SweepReports sweepReports, AuditLog audit, Template login,
-            Template dashboard, Template rollout, Template host, @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
+            Template dashboard, Template rollout, Template host, @io.quarkus.qute.Location("rollout-host.html") Template rolloutHost,
+            @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
             @io.quarkus.qute.Location("plans.html") Template plansPage, @io.quarkus.qute.Location("audit.html") Template auditPage) {
         this.identity = identity;
         this.queries = queries;
@@ -74,6 +76,7 @@ public class Pages {
         this.dashboard = dashboard;
         this.rollout = rollout;
         this.host = host;
+        this.rolloutHost = rolloutHost;
         this.sweepsPage = sweepsPage;
         this.plansPage = plansPage;
         this.auditPage = auditPage;
@@ -94,9 +97,11 @@ public class Pages {
                 .data("fleet", queries.fleet())
                 .data("plans", plans.list().stream().collect(java.util.stream.Collectors.toMap(p -> p.name(), p -> p,
                         (a, b) -> a.version() >= b.version() ? a : b, java.util.TreeMap::new)).values())
-                .data("running", rollouts.list(null, 0, 200).stream()
-                        .filter(r -> r.finishedAt() == null && !List.of("HALTED").contains(r.state())).toList())
-                .data("recent", rollouts.list(null, 0, 15))
+                .data("attention", queries.rollouts(List.of("HALTED", "AWAITING_APPROVAL", "PAUSED"), 50))
+                .data("quarantined", queries.quarantinedHosts(50))
+                .data("drift", queries.sweepsWithDrift())
+                .data("running", queries.rollouts(List.of("PENDING", "RUNNING"), 50))
+                .data("recent", queries.rollouts(List.of(), 15))
                 .data("failures", queries.recentFailures(20))
                 .render();
     }
@@ -109,6 +114,19 @@ public class Pages {
         }
         long rolloutId = QueryParams.id("id", id);
         return page(rollout, "Rollout " + rolloutId).data("r", rollouts.get(rolloutId)).render();
+    }
+
+    /** One host in one rollout: every attempt, each check, step and rollback with what it saw, changed and printed. */
+    @GET
+    @Path("rollouts/{id}/hosts/{host}")
+    public Response rolloutHost(@PathParam("id") String id, @PathParam("host") String name) {
+        if (identity.isAnonymous()) {
+            return toLogin();
+        }
+        long rolloutId = QueryParams.id("id", id);
+        HostName valid = HostName.parse("host", name);
+        return page(rolloutHost, valid.value() + " in rollout " + rolloutId).data("r", rollouts.get(rolloutId))
+                .data("h", HostHistory.of(rollouts.host(rolloutId, valid.value()))).render();
     }
 
     @GET

@@ -8,7 +8,10 @@ import java.util.List;
 import dev.ballast.jdbc.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The few reads only the UI's pages need: fleet counts, recent failures, a host's recent tasks. */
+/**
+ * The few reads only the UI's pages need: fleet counts, rollouts labelled with what started them, what
+ * needs an operator, recent failures, a host's recent tasks.
+ */
 @ApplicationScoped
 class WebQueries {
 
@@ -16,6 +19,22 @@ class WebQueries {
     }
 
     record TaskLine(String host, long rollout, String plan, String mode, String state, String error, Instant at) {
+    }
+
+    /** A rollout in the dashboard's lists; {@code sweep} names the sweep whose check or remediation it is. */
+    record RolloutLine(long id, String plan, int planVersion, String selector, String mode, String state, String reason,
+            String sweep, Instant createdAt, Instant finishedAt) {
+        /** What started it, as the lists label it. */
+        public String kind() {
+            if (sweep != null) {
+                return mode.equals("CHECK") ? "sweep " + sweep + ": check" : "sweep " + sweep + ": remediation";
+            }
+            return mode.equals("ROLLBACK") ? "host rollback" : mode.toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A sweep whose last finished run found drift. */
+    record DriftLine(String sweep, int driftedHosts, Instant at) {
     }
 
     private final Jdbc jdbc;
@@ -30,6 +49,31 @@ class WebQueries {
                 + "(select coalesce(sum(drifted_hosts), 0) from sweep_run r where r.state = 'DONE' and r.id = "
                 + "(select max(id) from sweep_run l where l.sweep_id = r.sweep_id and l.state = 'DONE')) from host",
                 r -> new Fleet(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4))).orElseThrow();
+    }
+
+    /** Rollouts in the given states (all when none), newest first. */
+    List<RolloutLine> rollouts(List<String> states, int limit) {
+        return jdbc.list("select r.id, r.plan_name, r.plan_version, r.selector, r.mode, r.state, r.reason, s.name, r.created_at, "
+                + "r.finished_at from rollout r left join sweep_run sr on r.id in (sr.rollout_id, sr.remediation_rollout) "
+                + "left join sweep s on s.id = sr.sweep_id where (? = '' or r.state = any(string_to_array(?, ','))) "
+                + "order by r.id desc limit ?",
+                r -> new RolloutLine(r.getLong(1), r.getString(2), r.getInt(3), r.getString(4), r.getString(5), r.getString(6),
+                        r.getString(7), r.getString(8), r.getTimestamp(9).toInstant(),
+                        r.getTimestamp(10) == null ? null : r.getTimestamp(10).toInstant()),
+                String.join(",", states), String.join(",", states), limit);
+    }
+
+    /** Hosts held back because they presented another host key than the one pinned. */
+    List<String> quarantinedHosts(int limit) {
+        return jdbc.list("select name from host where quarantined_host_key is not null order by name limit ?", r -> r.getString(1), limit);
+    }
+
+    /** Sweeps whose latest finished run found drifted hosts. */
+    List<DriftLine> sweepsWithDrift() {
+        return jdbc.list("select s.name, r.drifted_hosts, r.finished_at from sweep s join sweep_run r on r.sweep_id = s.id "
+                + "where r.id = (select max(id) from sweep_run l where l.sweep_id = s.id and l.state = 'DONE') "
+                + "and r.drifted_hosts > 0 order by s.name", r -> new DriftLine(r.getString(1), r.getInt(2),
+                        r.getTimestamp(3).toInstant()));
     }
 
     /** Hosts that failed or were rolled back lately, newest first. */

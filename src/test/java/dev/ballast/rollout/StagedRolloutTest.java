@@ -101,6 +101,28 @@ class StagedRolloutTest {
     }
 
     @Test
+    void aDeniedGateCancelsTheRolloutWithTheReasonAndOffersOnlyTheControlsThatApply() throws Exception {
+        LabFleetFixture.savePlan(plan("sched-deny", "nvme1n1", "1", "after-canary"));
+        long id = LabFleetFixture.startRollout("sched-deny", "env=lab", "apply");
+        JsonPath held = LabFleetFixture.awaitState(id, Duration.ofSeconds(30), "AWAITING_APPROVAL");
+        assertThat(held.getList("controls")).containsExactly("approve", "deny", "pause", "cancel");
+
+        given().contentType("application/json").body(Map.of("reason", " ")).post("/api/rollouts/" + id + "/deny")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", org.hamcrest.Matchers.equalTo("reason"));
+        JsonPath denied = given().contentType("application/json").body(Map.of("reason", "canary latency doubled"))
+                .post("/api/rollouts/" + id + "/deny").then().statusCode(200).extract().jsonPath();
+
+        assertThat(denied.getString("state")).isEqualTo("CANCELLED");
+        assertThat(denied.getString("reason")).isEqualTo("denied at wave 1 by token:bootstrap: canary latency doubled");
+        assertThat(denied.getList("controls")).isEmpty();
+        assertThat(denied.getMap("totals")).as("no host waits any more").doesNotContainKey("QUEUED").containsEntry("CANCELLED", 99);
+        assertThat(attemptsOfWave(id, 1)).as("no host of the denied wave ever ran").hasSize(9).containsOnly(0);
+        given().post("/api/rollouts/" + id + "/approve").then().statusCode(409);
+        assertThat(given().get("/api/audit?target=rollout/" + id).then().statusCode(200).extract().jsonPath()
+                .getString("find { it.action == 'rollout.deny' }.after.reason")).isEqualTo("canary latency doubled");
+    }
+
+    @Test
     void haltsWhenAWaveFailsMoreThanAllowedAndRetriesOnlyTheFailedHosts() throws Exception {
         LabFleetFixture.savePlan(plan("sched-nvme1", "sda", "0", "none"));
         long id = LabFleetFixture.startRollout("sched-nvme1", "env=lab", "apply");

@@ -4,27 +4,26 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.ballast.ApplicationTest;
+import dev.ballast.Poll;
 import dev.ballast.lab.HostState;
 import dev.ballast.lab.LabFleet;
 import dev.ballast.lab.QuarkusLab;
@@ -32,20 +31,23 @@ import dev.ballast.rollout.LabFleetFixture;
 import io.quarkus.test.common.http.TestHTTPResource;
 
 /**
- * The operator's path through the UI in a real browser (Debian's chromium, driven by Selenium): log in,
- * start a rollout on lab hosts, watch its progress reach 100% without a reload, open the host that
- * failed halfway, press Roll back and see it restored, with nothing refused by the Content-Security-Policy on
- * the way. Screenshots go to target/screenshots.
+ * The operator's path through the UI in a real browser (Debian's chromium, driven by Selenium), at desk
+ * and phone size: log in, start a rollout, watch it end without a reload, open a failed host's history in
+ * one click, roll a host back; see a halted, an awaiting-approval and a paused rollout flagged with their
+ * reason and only their valid controls, Cancel asking first. Every page is screenshot to
+ * target/screenshots at both sizes and scanned with axe-core; nothing may be refused by the
+ * Content-Security-Policy on the way.
  */
 @ApplicationTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorUiTest {
 
     static final String USER = "ui-operator";
     static final String PASSWORD = "a long enough password";
-    static final Path SHOTS = Path.of("target", "screenshots");
+    static Browsers browsers;
     static WebDriver browser;
 
-    /** Once per class: the operator, the plan and the browser. */
+    /** Once per class: the operator, the plans and the browsers, logged in. */
     @RegisterExtension
     static final QuarkusLab<LabFleet> lab = QuarkusLab.imported(8).onceStarted(fleet -> {
         LabFleetFixture.savePlan("""
@@ -53,82 +55,190 @@ class OperatorUiTest {
                 steps:
                   - step: io-scheduler
                     params: {device: nvme0n1, scheduler: none}
-                waves: {canary: 1, sizes: [100%], maxWaveFailures: "1"}
+                waves: {canary: 1, sizes: [100%], maxWaveFailures: "2", maxTotalFailures: "2"}
                 concurrency: 8
                 """);
         given().contentType("application/json").body(Map.of("name", USER, "role", "operator", "password", PASSWORD))
                 .post("/api/users").then().statusCode(201);
-        Files.createDirectories(SHOTS);
-        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
-        // The console, to see what the Content-Security-Policy refused.
-        options.setCapability("goog:loggingPrefs", Map.of(org.openqa.selenium.logging.LogType.BROWSER, "ALL"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
-                .build(), options);
+        browsers = new Browsers();
+        browser = browsers.desktop;
     });
 
     @TestHTTPResource("/")
     URL base;
 
     @AfterAll
-    static void closeTheBrowser() {
-        if (browser != null) {
-            browser.quit();
+    static void closeTheBrowsers() {
+        if (browsers != null) {
+            browsers.close();
         }
     }
 
     @Test
-    void logInRollOutWatchItLiveAndRollBackTheHostThatFailed() throws Exception {
-        // lab-006 loses its connection at every udev reload: Ballast reconnects to roll the change back, loses
-        // the connection again at the rollback's own reload, and the host ends FAILED with its point waiting.
+    @Order(1)
+    void logInRollOutWatchItLiveOpenAFailedHostInOneClickAndRollBackAnother() throws Exception {
+        // lab-003's scheduler writes do not stick: its verify fails and the step is rolled back. lab-006 loses
+        // its connection at every udev reload: Ballast reconnects to roll the change back, loses the
+        // connection again at the rollback's own reload, and the host ends FAILED with its point waiting.
+        lab.fleet().host("lab-003").faults().undoRuntimeWrites = true;
         lab.fleet().host("lab-006").faults().dropOn = "udevadm";
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        WebDriverWait wait = Browsers.waitOn(browser);
 
         browser.get(base + "hosts/lab-001");
         wait.until(ExpectedConditions.urlContains("/login"));
-        browser.findElement(By.id("name")).sendKeys(USER);
-        browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.id("login-button")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Fleet"));
+        browsers.logIn(base.toString(), USER, PASSWORD);
         assertThat(browser.findElement(By.id("hosts-total")).getText()).isEqualTo("8");
-        shot("1-dashboard");
 
         new Select(browser.findElement(By.id("plan"))).selectByValue("ui-scheduler");
         browser.findElement(By.id("selector")).clear();
         browser.findElement(By.id("selector")).sendKeys("env=lab");
         browser.findElement(By.id("start-rollout")).click();
         wait.until(ExpectedConditions.urlContains("/rollouts/"));
+        String rolloutUrl = browser.getCurrentUrl();
         ((JavascriptExecutor) browser).executeScript("window.sameDocument = 'never reloaded';");
 
-        wait.until(ExpectedConditions.textToBe(By.id("overall"), "100%"));
-        wait.until(d -> !browser.findElement(By.id("state")).getText().equals("RUNNING"));
+        wait.until(d -> List.of("FAILED", "HALTED", "SUCCEEDED").contains(d.findElement(By.id("state")).getText()));
+        wait.until(d -> !d.findElement(By.id("totals")).getText().contains("queued")
+                && !d.findElement(By.id("totals")).getText().contains("running"));
         assertThat(((JavascriptExecutor) browser).executeScript("return window.sameDocument")).isEqualTo("never reloaded");
-        assertThat(browser.findElement(By.id("state")).getText()).isIn("FAILED", "HALTED");
-        shot("2-rollout-at-100");
+        assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("FAILED");
+        assertThat(browser.findElement(By.id("totals")).getText()).isEqualTo("6 succeeded, 1 failed, 1 rolled back");
+        assertThat(browser.findElement(By.cssSelector("#wave-0 .name")).getText()).isEqualTo("canary");
+        assertThat(browser.findElements(By.cssSelector("#overall span")).stream().map(s -> s.getAttribute("class")))
+                .containsExactly("o-SUCCEEDED", "o-FAILED", "o-ROLLED_BACK");
+        assertThat(browser.findElements(By.cssSelector("#controls button")).stream().map(WebElement::getText))
+                .as("a FAILED rollout can only retry its failed hosts").containsExactly("Retry failed hosts");
+        browsers.look(rolloutUrl, "2-rollout-finished", d -> d.findElements(By.cssSelector("#hosts tr.host")).size() == 8);
 
         new Select(browser.findElement(By.id("host-filter"))).selectByValue("failures");
-        wait.until(d -> browser.findElements(By.cssSelector("#hosts tr.host")).size() == 1);
+        wait.until(d -> d.findElements(By.cssSelector("#hosts tr.host")).size() == 2);
+        browser.findElement(By.linkText("lab-003")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "lab-003 in rollout #"));
+        WebElement failedStep = browser.findElement(By.cssSelector("section.record.failed"));
+        assertThat(failedStep.findElement(By.tagName("h3")).getText()).isEqualTo("STEP 1. io-scheduler VERIFY_FAILED");
+        assertThat(failedStep.findElements(By.cssSelector("table.drift tr")).stream().map(WebElement::getText))
+                .contains("scheduler none mq-deadline");
+        assertThat(browser.findElement(By.id("why")).getText()).startsWith("Why:");
+        browsers.look(browser.getCurrentUrl(), "3-failed-host-in-rollout", d -> d.findElements(By.cssSelector("section.record")).size() == 2);
+
+        browser.get(rolloutUrl);
+        new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("host-filter")))).selectByValue("failures");
+        wait.until(d -> d.findElements(By.cssSelector("#hosts tr.host")).size() == 2);
         browser.findElement(By.linkText("lab-006")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "lab-006 in rollout #"));
+        browser.findElement(By.linkText("host page")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Host lab-006"));
         HostState host = lab.fleet().host("lab-006").state();
-        wait.until(d -> browser.findElements(By.cssSelector("table.points td.state-ROLLBACK_FAILED")).size() == 1);
-        shot("3-failed-host");
+        wait.until(d -> d.findElements(By.cssSelector("table.points td.state-ROLLBACK_FAILED")).size() == 1);
+        assertThat(browser.findElement(By.cssSelector("table.points dl.captured")).getText()).contains("scheduler\nmq-deadline");
+        browsers.look(browser.getCurrentUrl(), "4-host-with-rollback-points", d -> true);
 
         lab.fleet().host("lab-006").faults().clear();
+        lab.fleet().host("lab-003").faults().clear();
         browser.findElement(By.cssSelector("button.rollback")).click();
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rollback-message"), "Restored"));
-        shot("4-rolled-back");
         assertThat(host.scheduler("nvme0n1")).isEqualTo("mq-deadline");
         assertThat(host.file("/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules")).isNull();
-        wait.until(d -> browser.findElements(By.cssSelector("table.points td.state-ROLLED_BACK")).size() == 1);
-        shot("5-host-after-reload");
-        assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
-                .extracting(org.openqa.selenium.logging.LogEntry::getMessage)
-                .noneMatch(message -> message.contains("Content Security Policy"));
+        wait.until(d -> d.findElements(By.cssSelector("table.points td.state-ROLLED_BACK")).size() == 1);
+        Browsers.shoot(browser, "5-host-after-rollback");
+
+        browser.get(base.toString());
+        assertThat(browser.findElement(By.id("recent")).getText()).contains("host rollback");
+        assertThat(browsers.refusedByPolicy()).isEmpty();
     }
 
-    private static void shot(String name) throws java.io.IOException {
-        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    @Test
+    @Order(2)
+    void haltedAwaitingApprovalAndPausedRolloutsAreFlaggedWithTheirReasonAndOnlyTheirControls() throws Exception {
+        LabFleetFixture.savePlan("""
+                name: ui-gated
+                steps:
+                  - step: io-scheduler
+                    params: {device: nvme1n1, scheduler: none}
+                waves: {canary: 1, sizes: [100%], approval: after-canary}
+                """);
+        LabFleetFixture.savePlan("""
+                name: ui-strict
+                steps:
+                  - step: io-scheduler
+                    params: {device: sda, scheduler: none}
+                waves: {sizes: [100%], maxWaveFailures: "0"}
+                """);
+        lab.fleet().host("lab-002").faults().undoRuntimeWrites = true;
+        long halted = LabFleetFixture.startRollout("ui-strict", "zone=b", "apply");
+        LabFleetFixture.awaitState(halted, Duration.ofSeconds(60), "HALTED");
+        lab.fleet().host("lab-002").faults().clear();
+        long gated = LabFleetFixture.startRollout("ui-gated", "zone=a", "apply");
+        LabFleetFixture.awaitState(gated, Duration.ofSeconds(60), "AWAITING_APPROVAL");
+        long paused = LabFleetFixture.startRollout("ui-gated", "zone=b", "apply");
+        LabFleetFixture.awaitState(paused, Duration.ofSeconds(60), "AWAITING_APPROVAL");
+        given().post("/api/rollouts/" + paused + "/pause").then().statusCode(200);
+        WebDriverWait wait = Browsers.waitOn(browser);
+
+        browsers.look(base.toString(), "1-dashboard-needs-attention", d -> d.findElement(By.id("attention")).getText().contains("#" + paused));
+        String attention = browser.findElement(By.id("attention")).getText();
+        assertThat(attention).contains("Rollout #" + halted + " ui-strict v1 (apply): HALTED canary: 1 of 1 hosts failed, more than the 0 allowed")
+                .contains("Rollout #" + gated + " ui-gated v1 (apply): AWAITING_APPROVAL wave 1 waits for approval")
+                .contains("Rollout #" + paused + " ui-gated v1 (apply): PAUSED pause by token:bootstrap");
+
+        browsers.look(base + "rollouts/" + halted, "6-rollout-halted", d -> !d.findElements(By.cssSelector(".failed-hosts li")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".banner.halted")).getText()).contains("canary: 1 of 1 hosts failed")
+                .contains("lab-002 ROLLED_BACK");
+        assertThat(controls()).containsExactly("Retry failed hosts", "Cancel");
+
+        browsers.look(base + "rollouts/" + gated, "7-rollout-awaiting-approval", d -> !controls().isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".banner.approval")).getText()).contains("Wave 1 waits for approval")
+                .contains("The canary before it: 1 succeeded.");
+        assertThat(controls()).containsExactly("Approve", "Deny", "Pause", "Cancel");
+        browser.findElement(By.cssSelector("button[data-control=deny]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("action-message"), "Say why"));
+        browser.findElement(By.id("deny-reason")).sendKeys("canary latency doubled");
+        browser.findElement(By.cssSelector("button[data-control=deny]")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("state"), "CANCELLED"));
+        assertThat(browser.findElement(By.id("reason")).getText()).isEqualTo("denied at wave 1 by " + USER + ": canary latency doubled");
+        assertThat(controls()).isEmpty();
+
+        browsers.look(base + "rollouts/" + paused, "8-rollout-paused", d -> !controls().isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".banner.paused")).getText()).contains("pause by token:bootstrap");
+        assertThat(controls()).containsExactly("Resume", "Cancel");
+        browser.findElement(By.cssSelector("button[data-control=cancel]")).click();
+        assertThat(wait.until(ExpectedConditions.alertIsPresent()).getText())
+                .isEqualTo("Cancel rollout #" + paused + "? 3 queued hosts will not run; hosts in flight finish their step.");
+        browser.switchTo().alert().dismiss();
+        assertThat(LabFleetFixture.rollout(paused).getString("state")).as("dismissed: nothing cancelled").isEqualTo("PAUSED");
+        browser.findElement(By.cssSelector("button[data-control=cancel]")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBe(By.id("state"), "CANCELLED"));
+        assertThat(browsers.refusedByPolicy()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void everyOtherPageReadsWellAtBothSizes() throws Exception {
+        long sweep = given().contentType("application/json").body(Map.of("name", "ui-nightly", "cron", "0 0 3 * * ?",
+                "selector", "env=lab", "plan", "ui-scheduler")).post("/api/sweeps").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().post("/api/sweeps/" + sweep + "/run").then().statusCode(202);
+        Poll.until("the sweep's run", Duration.ofSeconds(60), () -> given().get("/api/sweeps/" + sweep + "/runs").then().extract()
+                .jsonPath().getString("[0].state"), "DONE"::equals);
+
+        browsers.look(base + "sweeps", "9-sweeps-with-drift", d -> d.getPageSource().contains("drifted"));
+        browsers.look(base + "plans", "10-plans", d -> true);
+        for (WebDriver each : List.of(browsers.desktop, browsers.phone)) {
+            WebElement source = each.findElement(By.id("plan-source"));
+            source.clear();
+            source.sendKeys("name: broken\nsteps:\n  - step: no-such-step\n");
+            each.findElement(By.id("validate")).click();
+            Browsers.waitOn(each).until(d -> !d.findElements(By.cssSelector("#plan-errors li")).isEmpty());
+        }
+        browsers.look(null, "11-plans-with-errors", d -> true);
+        browsers.look(base + "audit", "12-audit", d -> true);
+        browsers.look(base + "rollouts/999999", "13-not-found", d -> d.findElement(By.tagName("h1")).getText().equals("Not found"));
+        assertThat(browser.getPageSource()).contains("no rollout 999999");
+        assertThat(browsers.refusedByPolicy()).isEmpty();
+    }
+
+    private static List<String> controls() {
+        return browser.findElements(By.cssSelector("button[data-control]")).stream().map(WebElement::getText).toList();
     }
 }
