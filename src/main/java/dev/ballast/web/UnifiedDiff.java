@@ -72,10 +72,10 @@ public record UnifiedDiff(List<Line> lines) {
             if (i < a.length && j < b.length && a[i].equals(b[j])) {
                 edits.add(new Line(' ', a[i++]));
                 j++;
-            } else if (j < b.length && (i == a.length || common[i][j + 1] >= common[i + 1][j])) {
-                edits.add(new Line('+', b[j++]));
+            } else if (i < a.length && (j == b.length || common[i + 1][j] >= common[i][j + 1])) {
+                edits.add(new Line('-', a[i++])); // removals before additions, as diff -u prints a changed line
             } else {
-                edits.add(new Line('-', a[i++]));
+                edits.add(new Line('+', b[j++]));
             }
         }
         return edits;
