@@ -58,19 +58,28 @@ final class QemuDiskAccessStep extends TuningStep<AppArmorRawDiskStep.Params> {
         try {
             status = AppArmor.require(shell);
         } catch (StepRefusal noAppArmor) {
-            return withoutAppArmor(shell, noAppArmor);
+            return withoutAppArmor(shell, notApplicable(noAppArmor));
         }
         StepState.Builder state = StepState.builder().put("mac", "apparmor");
         apparmor.probe(shell, p, status).facts().forEach(state::put);
         return state.build();
     }
 
-    private static StepState withoutAppArmor(RemoteShell shell, StepRefusal noAppArmor) throws RemoteFailure {
+    private static StepState withoutAppArmor(RemoteShell shell, StepRefusal noAppArmor) throws RemoteFailure, StepRefusal {
         try {
             return StepState.builder().put("mac", "selinux").put("selinux", SelinuxContextStep.requireSelinux(shell)).build();
         } catch (StepRefusal noSelinux) {
-            return StepState.builder().put("mac", "none").put("why", noAppArmor.getMessage() + "; " + noSelinux.getMessage()).build();
+            return StepState.builder().put("mac", "none").put("why", noAppArmor.getMessage() + "; "
+                    + notApplicable(noSelinux).getMessage()).build();
         }
+    }
+
+    /** A refusal that says the access control is not there; any other (unsafe, irreversible) stands. */
+    private static StepRefusal notApplicable(StepRefusal refusal) throws StepRefusal {
+        if (refusal.kind() != StepRefusal.Kind.NOT_APPLICABLE) {
+            throw refusal;
+        }
+        return refusal;
     }
 
     @Override

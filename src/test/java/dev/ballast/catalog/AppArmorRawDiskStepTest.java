@@ -179,13 +179,37 @@ class AppArmorRawDiskStepTest {
         assertThat(ssh.fleet().host("lab-012").state().file(LOCAL)).isEqualTo(SHIPPED);
     }
 
+    /** qemu-disk-access hands AppArmor hosts to this step and finds SELinux and unconfined hosts compliant as they are. */
+    @Test
+    void qemuDiskAccessProbesTheHostsAccessControl() throws Exception {
+        TuningStep.Configured<?> access = StepOnLab.configure(new QemuDiskAccessStep(), Map.of("vg", "vg_storage"));
+        Map<String, String> mac = Map.of("lab-008", "apparmor", "lab-002", "selinux", "lab-003", "selinux", "lab-007", "none",
+                "lab-012", "none");
+        for (Map.Entry<String, String> host : mac.entrySet()) {
+            try (SshSession shell = ssh.open(host.getKey())) {
+                StepState state = access.probe(shell);
+                assertThat(state.get("mac")).as(host.getKey()).isEqualTo(host.getValue());
+                assertThat(access.drift(state)).as(host.getKey()).hasSize(host.getValue().equals("apparmor") ? 1 : 0);
+            }
+        }
+        try (SshSession shell = ssh.open("lab-007")) {
+            assertThat(access.probe(shell).get("why")).isEqualTo("AppArmor is absent: the kernel has no apparmor module; "
+                    + "SELinux is disabled on the host");
+        }
+        try (SshSession shell = ssh.open("lab-016")) {
+            assertNotApplicable(() -> access.probe(shell), "no volume group vg_storage");
+        }
+    }
+
     @Test
     void rejectsBadParametersNamingTheField() {
         for (String vg : new String[] {"vg;reboot", "..", "-x", "vg/*", "vg,", ""}) {
-            assertThatThrownBy(() -> new AppArmorRawDiskStep().configure("steps[0].params", Map.of("vg", vg)))
-                    .isInstanceOf(InvalidInputException.class)
-                    .satisfies(e -> assertThat(((InvalidInputException) e).errors()).extracting(f -> f.field())
-                            .containsExactly("steps[0].params.vg"));
+            for (TuningStep<?> step : new TuningStep<?>[] {new AppArmorRawDiskStep(), new QemuDiskAccessStep()}) {
+                assertThatThrownBy(() -> step.configure("steps[0].params", Map.of("vg", vg)))
+                        .isInstanceOf(InvalidInputException.class)
+                        .satisfies(e -> assertThat(((InvalidInputException) e).errors()).extracting(f -> f.field())
+                                .containsExactly("steps[0].params.vg"));
+            }
         }
     }
 
