@@ -1038,12 +1038,141 @@ def restorecon(selinux, args):
     return ok()
 
 
+# --- AppArmor: the enabled flag, aa-status, apparmor_parser; guest profiles in apparmor.json (AppArmor) ---------
+
+APPARMOR_ENABLED = '/sys/module/apparmor/parameters/enabled'
+APPARMOR_LOCAL = '/etc/apparmor.d/local/abstractions/libvirt-qemu'
+APPARMOR_SHIPPED_LOCAL = "# Site-specific additions and overrides for 'abstractions/libvirt-qemu'\n"
+APPARMOR_PROFILE_DIR = '/etc/apparmor.d/libvirt/libvirt-'
+APPARMOR_SYSTEM_PROFILES = ['/usr/bin/man', '/usr/lib/libvirt/virt-aa-helper', '/usr/sbin/chronyd', 'libvirtd',
+                            'libvirtd//qemu_bridge_helper', 'lsb_release', 'man_filter', 'man_groff']
+APPARMOR_RULE = re.compile(r'(?:audit\s+)?(deny\s+)?(?:owner\s+)?(/\S*)\s+([A-Za-z]+)\s*(,?)\s*(?:#.*)?')
+APPARMOR_MODES = 'rwaklmixUuPpCcD'
+SYNTAX_ERROR = 'syntax error, unexpected TOK_ID, expecting TOK_END_OF_RULE'
+
+
+def apparmor_program(program):
+    """Where AppArmor is not installed (RHEL-like hosts), bash finds no such command."""
+    def run(args):
+        apparmor = load('apparmor')
+        if apparmor['enabled'] is None:
+            return fail(127, f'bash: line 1: {program.__name__.replace("_status", "-status")}: command not found\n')
+        return program(apparmor, args)
+    return run
+
+
+def guests_running():
+    return [d['uuid'] for d in load('libvirt')['domains'] if running(d['uuid'])]
+
+
+@apparmor_program
+def aa_status(apparmor, args):
+    """aa-status of apparmor 3.0: 0 with policy loaded, 1 when AppArmor is off."""
+    if args:
+        raise Unexpected()
+    if not apparmor['enabled']:
+        return Exec(1, 'apparmor module is not loaded.\n')
+    everyone = [d['uuid'] for d in load('libvirt')['domains']]
+    guests = guests_running()
+    profiles = sorted(APPARMOR_SYSTEM_PROFILES + [f'libvirt-{uuid}' for uuid in guests])
+    return ok(f'apparmor module is loaded.\n{len(profiles)} profiles are loaded.\n{len(profiles)} profiles are in enforce mode.\n'
+              + ''.join(f'   {profile}\n' for profile in profiles)
+              + f'0 profiles are in complain mode.\n{len(guests) + 1} processes have profiles defined.\n'
+              f'{len(guests) + 1} processes are in enforce mode.\n   /usr/sbin/libvirtd (1187) libvirtd\n'
+              + ''.join(f'   /usr/bin/qemu-system-x86_64 ({3101 + everyone.index(uuid)}) libvirt-{uuid}\n' for uuid in guests)
+              + '0 processes are in complain mode.\n0 processes are unconfined but have a profile defined.\n')
+
+
+def parse_apparmor_rules(text):
+    """File rules, comments and blank lines of an included file (AppArmorRules): (rules, None) or (None, (line, error))."""
+    rules, lines = [], (text or '').splitlines()
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or line.startswith('#') and not line.startswith('#include'):
+            continue
+        rule = APPARMOR_RULE.fullmatch(line)
+        if not rule:
+            return None, (i + 1, SYNTAX_ERROR)
+        bad = [c for c in rule[3] if c not in APPARMOR_MODES]
+        if bad:
+            return None, (i + 1, f"Found unexpected character: '{bad[0]}'")
+        if not rule[4]:
+            return None, (min(i + 2, len(lines) + 1), SYNTAX_ERROR)
+        rules.append((rule[1] is not None, rule[2], rule[3]))
+    return rules, None
+
+
+def apparmor_glob(glob):
+    return ''.join('.*' if part == '**' else '[^/]*' if part == '*' else '[^/]' if part == '?' else re.escape(part)
+                   for part in re.findall(r'\*\*|\*|\?|[^*?]', glob))
+
+
+def grants_read_write(rules, path):
+    read = write = False
+    for deny, glob, modes in rules:
+        if re.fullmatch(apparmor_glob(glob), path):
+            if deny and ('r' in modes or 'w' in modes):
+                return False
+            read, write = read or 'r' in modes, write or 'w' in modes
+    return read and write
+
+
+def rules_text(rules):
+    return [('deny ' if deny else '') + f'{glob} {modes},' for deny, glob, modes in rules]
+
+
+def local_abstraction():
+    return read_file(APPARMOR_LOCAL) if os.path.isfile(at(APPARMOR_LOCAL)) else None
+
+
+@apparmor_program
+def apparmor_parser(apparmor, args):
+    """apparmor_parser -r FILE of a running guest's profile, which includes the local abstraction."""
+    if len(args) != 2 or args[0] != '-r' or not args[1].startswith(APPARMOR_PROFILE_DIR):
+        raise Unexpected()
+    if not apparmor['enabled']:
+        return fail(1, 'Cache read/write disabled: interface file missing. (Kernel needs AppArmor 2.4 compatibility patch.)\n'
+                       'Warning: unable to find a suitable fs in /proc/mounts, is it mounted?\nUse --subdomainfs to override.\n')
+    uuid = args[1][len(APPARMOR_PROFILE_DIR):]
+    if uuid not in guests_running():
+        return fail(1, f'File {args[1]} not found, skipping...\n')
+    rules, error = parse_apparmor_rules(local_abstraction())
+    if error:
+        return fail(1, f'AppArmor parser error for {args[1]} in profile {APPARMOR_LOCAL} at line {error[0]}: {error[1]}\n')
+    apparmor['loaded'][uuid] = rules_text(rules)
+    save('apparmor', apparmor)
+    return ok()
+
+
+def apparmor_start(apparmor, lvm, uuid, root):
+    """Whether QEMU may start the guest (AppArmor.start): each block disk that is a volume must have its dm node
+    granted read and write by the local abstraction. The error virsh start prints, or None (the profile loaded)."""
+    if not apparmor['enabled']:
+        return None
+    name = root.child_text('name')
+    rules, error = parse_apparmor_rules(local_abstraction())
+    if error:
+        return f"error: Failed to start domain '{name}'\nerror: internal error: cannot load AppArmor profile 'libvirt-{uuid}'"
+    devices = root.child('devices')
+    for disk in devices.all('disk') if devices is not None else []:
+        source = disk.child('source')
+        dev = source.attrs.get('dev') if disk.attrs.get('type') == 'block' and source is not None else None
+        node = next((f'/dev/{lv["dm"]}' for lv in lvm['lvs'] if has_node(lv) and f'/dev/{lv["vg"]}/{lv["name"]}' == dev), None)
+        if node and not grants_read_write(rules, node):
+            return (f"error: Failed to start domain '{name}'\nerror: internal error: qemu unexpectedly closed the monitor: "
+                    f'qemu-system-x86_64: -blockdev {{"driver":"host_device","filename":"{dev}","node-name":"libvirt-1-storage",'
+                    f'"auto-read-only":true,"discard":"unmap"}}: Could not open \'{dev}\': Permission denied')
+    apparmor['loaded'][uuid] = rules_text(rules)
+    return None
+
+
 PROGRAMS = {
     'tee': tee, 'sysctl': sysctl, 'udevadm': udevadm, 'virt-host-validate': virt_host_validate, 'virsh': virsh,
     'pvs': pvs, 'vgs': vgs, 'lvs': lvs, 'wipefs': wipefs, 'pvcreate': pvcreate, 'vgcreate': vgcreate,
     'lvcreate': lvcreate, 'lvchange': lvchange, 'lvremove': lvremove, 'vgremove': vgremove, 'pvremove': pvremove,
     'getenforce': getenforce, 'semanage': semanage, 'restorecon': restorecon, 'nvme': nvme, 'sensors': sensors,
     'lspci': lspci, 'fio': fio, 'uname': uname, 'journalctl': journalctl, 'dmesg': dmesg,
+    'aa-status': aa_status, 'apparmor_parser': apparmor_parser,
 }
 
 
@@ -1076,6 +1205,7 @@ def init(index):
     rewrite_in_place('/proc/cmdline', KERNEL_COMMAND_LINE)
     lvm = init_lvm(index)
     init_selinux(index)
+    init_apparmor(index)
     init_etc()
     for disk in sorted({*lvm['disks'], *lvm['pvs'], '/dev/nvme0', '/dev/nvme1'} - {*mapper_links(lvm)}):
         make_device(disk)
@@ -1272,6 +1402,18 @@ def init_selinux(index):
     save('selinux', {'mode': mode, 'local': local})
 
 
+def init_apparmor(index):
+    """Debian-like hosts (no SELinux, every fourth) run AppArmor, with the local abstraction as Debian ships it;
+    one in twelve boots with apparmor=0."""
+    enabled = index % 12 != 0 if index % 4 == 0 else None
+    save('apparmor', {'enabled': enabled, 'loaded': {}})
+    if enabled is not None:
+        for path, text in ((APPARMOR_ENABLED, 'Y\n' if enabled else 'N\n'), (APPARMOR_LOCAL, APPARMOR_SHIPPED_LOCAL)):
+            os.makedirs(os.path.dirname(at(path)), exist_ok=True)
+            with open(at(path), 'w') as f:
+                f.write(text)
+
+
 def init_etc():
     """What a hypervisor's /etc has and the machine's may lack: udev's rules directory (the catalog writes
     rules there), and the kvm group and libvirt-qemu user that own a running VM's disk. Written into the
@@ -1316,6 +1458,7 @@ def reboot():
         if has_node(lv):
             os.chmod(at(f'/dev/{lv["vg"]}/{lv["name"]}'), 0o660)
     save('kernel-log', dict(load('kernel-log'), entries=BOOT_KERNEL_LOG))
+    apparmor = dict(load('apparmor'), loaded={})
 
     pages_2m = None
     for match in BOOT_CMDLINE.finditer(read_file('/proc/cmdline')):
@@ -1339,12 +1482,17 @@ def reboot():
         root = parse_xml(read_file(domain_file(domain['uuid'])))
         backing = root.child('memoryBacking')
         free_kib = pages[2048] * 2048 - guest_memory()[1]
+        denied = None
         if backing is not None and backing.child('hugepages') is not None and int(root.child_text('memory').strip()) > free_kib:
-            errors.append(f"error: Failed to start domain '{domain['name']}'\nerror: internal error: qemu unexpectedly closed "
-                          'the monitor: os_mem_prealloc: Insufficient free host memory pages available to allocate guest '
-                          'RAM: Cannot allocate memory')
+            denied = (f"error: Failed to start domain '{domain['name']}'\nerror: internal error: qemu unexpectedly closed "
+                      'the monitor: os_mem_prealloc: Insufficient free host memory pages available to allocate guest '
+                      'RAM: Cannot allocate memory')
+        denied = denied or apparmor_start(apparmor, lvm, domain['uuid'], root)
+        if denied:
+            errors.append(denied)
         else:
             write_file(domain_file(domain['uuid'], live=True), read_file(domain_file(domain['uuid'])))
+    save('apparmor', apparmor)
     rewrite_in_place('/proc/meminfo', meminfo(pages))
     return errors
 

@@ -20,7 +20,9 @@ public class Catalog {
             new DomainHugepagesStep(),
             new LvmThinPoolStep(),
             new RawDiskPermissionsStep(),
-            new SelinuxContextStep()));
+            new SelinuxContextStep(),
+            new AppArmorRawDiskStep(),
+            new QemuDiskAccessStep()));
     private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of(
             new KernelCheck(),
             new IommuCheck(),

@@ -97,7 +97,8 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
                 + "udev change event, so Ballast leaves disk labels to sVirt");
     }
 
-    private static void requireSelinux(RemoteShell shell) throws RemoteFailure, StepRefusal {
+    /** The mode, Enforcing or Permissive; refused as not applicable where SELinux is absent or disabled. */
+    static String requireSelinux(RemoteShell shell) throws RemoteFailure, StepRefusal {
         CommandResult result = shell.run(Command.of("getenforce"));
         if (result.exitCode() == 127) {
             throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "SELinux is absent: the host has no getenforce");
@@ -112,6 +113,7 @@ final class SelinuxContextStep extends TuningStep<SelinuxContextStep.Params> {
         if (!mode.equals("Enforcing") && !mode.equals("Permissive")) {
             throw RemoteFailure.commandFailed(result, "getenforce printed '" + Values.printable(mode) + "'");
         }
+        return mode;
     }
 
     /**

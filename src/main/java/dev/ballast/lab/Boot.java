@@ -39,6 +39,7 @@ final class Boot {
         state.disks.all().stream().filter(d -> !d.isStacked()).forEach(d -> d.active = d.bootDefault);
         state.lvm.lvs.forEach(lv -> lv.mode = "660");
         state.kernelLog.reboot();
+        state.apparmor.reboot();
 
         Map<String, String> etc = state.etc.all();
         long pages2m = -1;

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /** The configuration files under /etc that steps write: only the directories Ballast's steps use. */
 final class EtcFiles implements LabFiles {
 
-    private static final List<String> WRITABLE = List.of("/etc/udev/rules.d/", "/etc/sysctl.d/", "/etc/tmpfiles.d/");
+    private static final List<String> WRITABLE = List.of("/etc/udev/rules.d/", "/etc/sysctl.d/", "/etc/tmpfiles.d/",
+            "/etc/apparmor.d/local/abstractions/");
     private final Map<String, String> files = new TreeMap<>();
 
     @Override

@@ -17,6 +17,7 @@ public final class HostState {
     final Hardware hardware = new Hardware();
     final Lvm lvm = new Lvm();
     final Selinux selinux = new Selinux(lvm);
+    final AppArmor apparmor = new AppArmor(etc, lvm, libvirt);
     final KernelLog kernelLog = new KernelLog();
     private final List<LabFiles> files;
 
@@ -24,7 +25,8 @@ public final class HostState {
         this.faults = faults;
         this.disks = new Disks(faults);
         this.hugepages = new Hugepages(memTotalKib, faults, libvirt);
-        this.files = List.of(etc, disks, hugepages);
+        this.files = List.of(etc, disks, hugepages, apparmor);
+        libvirt.confinement = apparmor::start;
     }
 
     synchronized Exec execute(List<String> argv, String stdin) {
@@ -131,6 +133,11 @@ public final class HostState {
             throw new IllegalStateException("no thin pool " + vg + "/" + pool);
         }
         lvm.lv(vg, name, "Vwi-a-tz--", bytes, pool);
+    }
+
+    /** The local abstraction's rules the running guest's AppArmor profile was last loaded with. */
+    public synchronized List<String> apparmorLoaded(String uuid) {
+        return apparmor.loaded(uuid);
     }
 
     /** The type of the local SELinux file-context rule for the spec, or null. */

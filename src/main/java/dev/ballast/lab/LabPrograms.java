@@ -41,6 +41,7 @@ final class LabPrograms {
             case "pvs", "vgs", "lvs", "wipefs", "pvcreate", "vgcreate", "lvcreate", "lvchange", "lvremove", "vgremove",
                     "pvremove", "stat", "chmod" -> LvmTools.run(host.lvm, program, args);
             case "getenforce", "semanage", "restorecon" -> host.selinux.run(program, args);
+            case "aa-status", "apparmor_parser" -> host.apparmor.run(program, args);
             default -> throw new LabSurprise("no program " + program + " is simulated");
         };
     }

@@ -49,6 +49,8 @@ public final class Libvirt {
 
     private final Map<String, Domain> domains = new LinkedHashMap<>();
     private volatile String version = "9.0.0";
+    /** The host's access control, set by the host that holds this daemon. */
+    volatile Confinement confinement = (uuid, root) -> null;
 
     synchronized void add(String xml, boolean running, boolean agentConnected) {
         LibvirtXml.Element root = parseOrFail(xml);
@@ -195,11 +197,7 @@ public final class Libvirt {
     }
 
     private Domain domain(String uuid) {
-        Domain domain = domains.get(uuid);
-        if (domain == null) {
-            throw new IllegalArgumentException("no lab domain " + uuid);
-        }
-        return domain;
+        return java.util.Optional.ofNullable(domains.get(uuid)).orElseThrow(() -> new IllegalArgumentException("no lab domain " + uuid));
     }
 
     /** The UUID of the domain with this name, as {@code virsh domuuid} prints it. */
@@ -222,13 +220,17 @@ public final class Libvirt {
         return domain(uuid).live;
     }
 
-    /** Shutdown and start: the only way a defined change reaches a running domain. */
+    /** Shutdown and start, the only way a defined change reaches a running domain; a denied start throws and leaves it off. */
     public synchronized void coldStart(String uuid) {
         Domain domain = domain(uuid);
         if (!domain.persistent()) {
             throw new IllegalStateException("transient lab domain " + uuid + " would end at shutdown, with nothing to start");
         }
-        domain.live = domain.inactive;
+        String denied = confinement.start(uuid, parseOrFail(domain.inactive));
+        domain.live = denied == null ? domain.inactive : null;
+        if (denied != null) {
+            throw new IllegalStateException(denied);
+        }
     }
 
     /** The persistent domains that run: libvirt-guests starts them again at boot. */
@@ -242,10 +244,7 @@ public final class Libvirt {
         domains.values().forEach(d -> d.live = null);
     }
 
-    /**
-     * Starts a guest from its persistent XML at boot; answers the error QEMU gives when the guest is backed by
-     * huge pages the host does not hold free, else null.
-     */
+    /** Starts a guest from its persistent XML at boot; answers QEMU's error when huge pages or access control stop it. */
     synchronized String startAtBoot(String uuid, long freeHugeKib) {
         Domain domain = domain(uuid);
         LibvirtXml.Element root = parseOrFail(domain.inactive);
@@ -255,8 +254,9 @@ public final class Libvirt {
             return "error: Failed to start domain '" + domain.name + "'\nerror: internal error: qemu unexpectedly closed the monitor: "
                     + "os_mem_prealloc: Insufficient free host memory pages available to allocate guest RAM: Cannot allocate memory";
         }
-        domain.live = domain.inactive;
-        return null;
+        String denied = confinement.start(uuid, root);
+        domain.live = denied == null ? domain.inactive : null;
+        return denied;
     }
 
     /**

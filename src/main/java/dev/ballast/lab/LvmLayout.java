@@ -1,12 +1,14 @@
 package dev.ballast.lab;
 
 /**
- * The LVM and SELinux state a lab host starts with, deterministic by index. Every host boots from vg_os
+ * The LVM, SELinux and AppArmor state a lab host starts with, deterministic by index. Every host boots from vg_os
  * on a partition of sda (root and swap are dm-0 and dm-1) and has a blank nvme1n1. Then, by index modulo 3:
  * (1) nvme0n1 blank, a leftover ext4 disk sdb, and a multipath SAN LUN (dm-2, which pvs names
  * /dev/mapper/mpatha) that the storage team made a physical volume of no group; (2) vg_storage already on nvme0n1 with linear VM disks and no pool, sdb ext4;
  * (0) vg_data spanning nvme0n1 and sdb with a thin pool in use. SELinux is enforcing on most hosts,
- * permissive on some, disabled on a few, and not installed on every fourth (a Debian-like host).
+ * permissive on some, disabled on a few, and not installed on every fourth (a Debian-like host), which runs
+ * AppArmor instead (hosts 4, 8, 16, 20...; 12, 24... boot with AppArmor disabled), with the local libvirt-qemu
+ * abstraction as Debian ships it.
  */
 final class LvmLayout {
 
@@ -49,6 +51,11 @@ final class LvmLayout {
             }
         }
         state.selinux.mode = index % 4 == 0 ? null : index % 8 == 7 ? "Disabled" : index % 4 == 3 ? "Permissive" : "Enforcing";
+        if (state.selinux.mode == null) {
+            // Debian-like hosts confine QEMU with AppArmor; one in twelve boots with apparmor=0.
+            state.apparmor.enabled = index % 12 != 0;
+            state.etc.putByHand(AppArmor.LOCAL, AppArmor.SHIPPED_LOCAL);
+        }
         if (state.selinux.mode != null) {
             state.selinux.local.put("/srv/images(/.*)?", "virt_image_t");
         }

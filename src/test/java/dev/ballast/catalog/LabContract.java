@@ -65,6 +65,7 @@ public final class LabContract {
         for (TuningStep.Configured<?> step : steps(index)) {
             life(recording, step);
         }
+        brokenAbstraction(recording, index);
         for (PreflightCheck.Configured<?> check : checks()) {
             try {
                 check.run(recording);
@@ -119,6 +120,24 @@ public final class LabContract {
         }
     }
 
+    /**
+     * apparmor_parser's answer to a local abstraction with a syntax error (a rule without its comma), on hosts that
+     * have the file; then the file as it was. No step writes a broken file, but both labs must reject one alike.
+     */
+    private static void brokenAbstraction(RemoteShell shell, int index) {
+        try {
+            String shipped = HostFiles.read(shell, AppArmor.LOCAL);
+            if (shipped != null) {
+                String uuid = shell.check(Command.of("virsh", "domuuid", "vm-" + index + "-1")).stdout().strip();
+                HostFiles.write(shell, AppArmor.LOCAL, shipped + "/dev/vg_os/* rw\n");
+                shell.run(Command.of("apparmor_parser", "-r", "/etc/apparmor.d/libvirt/libvirt-" + uuid));
+                HostFiles.write(shell, AppArmor.LOCAL, shipped);
+            }
+        } catch (RemoteFailure e) {
+            // Recorded up to here, as a step's life.
+        }
+    }
+
     private static List<TuningStep.Configured<?>> steps(int index) {
         String vm1 = "vm-" + index + "-1";
         String vm2 = "vm-" + index + "-2";
@@ -135,7 +154,10 @@ public final class LabContract {
                 new LvmThinPoolStep().configure("step", Map.of("device", "nvme1n1", "vg", "vg_lab", "pool", "tp_lab", "size", "500G")),
                 new RawDiskPermissionsStep().configure("step", Map.of("vg", "vg_storage")),
                 new RawDiskPermissionsStep().configure("step", Map.of("vg", "vg_data")),
-                new SelinuxContextStep().configure("step", Map.of("vg", "vg_storage")));
+                new SelinuxContextStep().configure("step", Map.of("vg", "vg_storage")),
+                // vg_os: the one group of host 4, the contract's AppArmor host; a plan would name a group of VM disks.
+                new AppArmorRawDiskStep().configure("step", Map.of("vg", "vg_os")),
+                new QemuDiskAccessStep().configure("step", Map.of("vg", "vg_storage")));
     }
 
     private static List<PreflightCheck.Configured<?>> checks() {

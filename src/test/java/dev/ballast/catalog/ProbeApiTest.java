@@ -76,6 +76,11 @@ class ProbeApiTest {
             probe("probe-2.lab", Map.of("step", "hugepages", "params", Map.of("count", attack)))
                     .statusCode(400)
                     .body("errors[0].field", equalTo("params.count"));
+            for (String step : List.of("apparmor-raw-disk", "qemu-disk-access")) {
+                probe("probe-2.lab", Map.of("step", step, "params", Map.of("vg", attack)))
+                        .statusCode(400)
+                        .body("errors[0].field", equalTo("params.vg"));
+            }
         }
         probe("probe-2.lab", Map.of("step", "reboot", "params", Map.of())).statusCode(400)
                 .body("errors[0].field", equalTo("step"));
@@ -148,6 +153,8 @@ class ProbeApiTest {
                 .body("id", hasItem("io-scheduler"))
                 .body("find { it.id == 'io-scheduler' }.effect", equalTo("IMMEDIATE"))
                 .body("find { it.id == 'io-scheduler' }.parameters.name", equalTo(List.of("device", "scheduler")))
-                .body("find { it.id == 'hugepages' }.parameters.find { it.name == 'size' }.allowed", equalTo(List.of("2M", "1G")));
+                .body("find { it.id == 'hugepages' }.parameters.find { it.name == 'size' }.allowed", equalTo(List.of("2M", "1G")))
+                .body("find { it.id == 'apparmor-raw-disk' }.parameters.name", equalTo(List.of("vg")))
+                .body("find { it.id == 'qemu-disk-access' }.parameters.name", equalTo(List.of("vg")));
     }
 }

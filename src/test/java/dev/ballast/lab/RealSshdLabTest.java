@@ -22,6 +22,7 @@ import dev.ballast.ApplicationTest;
 import dev.ballast.catalog.LabContract;
 import dev.ballast.inventory.HostConnections;
 import dev.ballast.inventory.HostName;
+import dev.ballast.remote.Command;
 import dev.ballast.remote.SshSession;
 import dev.ballast.rollout.LabFleetFixture;
 import jakarta.inject.Inject;
@@ -203,6 +204,50 @@ class RealSshdLabTest {
             assertThat(detail(again, host).getString("task.state")).as(host).isEqualTo("SUCCEEDED");
             JsonPath checked = detail(afterReboot, host);
             assertThat(checked.getString("task.state")).as(() -> checked.prettify()).isEqualTo("COMPLIANT");
+        }
+    }
+
+    /**
+     * One plan over the mixed fleet: hv-004 runs AppArmor and gets apparmor-raw-disk's grant (its only group,
+     * vg_os, stands in for one of VM disks: dm-0 and dm-1 behind it), the SELinux hosts are compliant as they
+     * are. The grant survives a reboot, and the web rollback puts the file back byte for byte.
+     */
+    @Test
+    @Order(5)
+    void qemuDiskAccessGrantsTheAppArmorHostAndRollsBackByteForByte() throws Exception {
+        String local = "/etc/apparmor.d/local/abstractions/libvirt-qemu";
+        String shipped = fileOn("hv-004.lab", local);
+        LabFleetFixture.savePlan("""
+                name: real-sshd-qemu-disk-access
+                steps:
+                  - step: qemu-disk-access
+                    params: {vg: vg_os}
+                waves: {canary: 1, sizes: [100%]}
+                """);
+        long rollout = LabFleetFixture.startRollout("real-sshd-qemu-disk-access", "lab=sshd", "apply");
+        JsonPath done = LabFleetFixture.awaitState(rollout, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "HALTED");
+        assertThat(done.getString("state")).as(() -> histories(rollout).toString()).isEqualTo("SUCCEEDED");
+        Map<String, String> tasks = new LinkedHashMap<>();
+        HOSTS.forEach(host -> tasks.put(host, detail(rollout, host).getString("task.state")));
+        assertThat(tasks).containsExactlyInAnyOrderEntriesOf(Map.of("hv-001.lab", "ALREADY_COMPLIANT", "hv-002.lab",
+                "ALREADY_COMPLIANT", "hv-003.lab", "ALREADY_COMPLIANT", "hv-004.lab", "SUCCEEDED", "hv-005.lab", "ALREADY_COMPLIANT"));
+        assertThat(fileOn("hv-004.lab", local)).startsWith(shipped).contains("/dev/vg_os/* rw,\n/dev/dm-0 rw,\n/dev/dm-1 rw,\n");
+
+        assertThat(lab.fleet().reboot("hv-004.lab")).as("guests that did not start again").isEmpty();
+        probeStep("hv-004.lab", "apparmor-raw-disk", Map.of("vg", "vg_os")).then().statusCode(200).body("compliant", equalTo(true));
+        probeStep("hv-002.lab", "apparmor-raw-disk", Map.of("vg", "vg_storage")).then().statusCode(409)
+                .body("detail", containsString("AppArmor is absent"));
+
+        long rollback = given().contentType("application/json").body(Map.of("rollout", rollout))
+                .post("/api/hosts/hv-004.lab/rollback").then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath back = LabFleetFixture.awaitState(rollback, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "HALTED");
+        assertThat(back.getString("state")).as(() -> detail(rollback, "hv-004.lab").prettify()).isEqualTo("SUCCEEDED");
+        assertThat(fileOn("hv-004.lab", local)).isEqualTo(shipped);
+    }
+
+    private String fileOn(String host, String path) throws Exception {
+        try (SshSession shell = connections.open(HostName.parse("host", host))) {
+            return shell.check(Command.of("cat", "--", path)).stdout();
         }
     }
 
