@@ -10,8 +10,8 @@ const OUTCOMES = {
 };
 const CONTROLS = { approve: 'Approve', deny: 'Deny', pause: 'Pause', resume: 'Resume', 'retry-failed': 'Retry failed hosts', cancel: 'Cancel' };
 let current = null;
-let hostsKey = null;
 let bannerKey = null;
+let stream = null;
 window.ballastLoadedOnce = true;
 
 function countsText(counts) {
@@ -66,6 +66,7 @@ async function act(control, view) {
   try {
     render(await ballast.send('POST', '/api/rollouts/' + rolloutId + '/' + control, body));
     ballast.show('action-message', CONTROLS[control] + ': done', false);
+    connect();
   } catch (e) {
     ballast.show('action-message', e.message, true);
   }
@@ -173,53 +174,78 @@ function render(view) {
   stack(document.getElementById('overall'), view.totals || {}, hosts);
   document.getElementById('totals').textContent = countsText(view.totals || {});
   banner(view);
-  const key = JSON.stringify(view.totals);
-  if (key !== hostsKey) {
-    hostsKey = key;
-    loadHosts();
-  }
 }
 
+const FAILURES = ['FAILED', 'ROLLED_BACK'];
+
+// The host list once, from the paged API; afterwards each host event updates its own row.
 async function loadHosts() {
-  const filter = document.getElementById('host-filter').value;
-  const states = filter === 'failures' ? ['FAILED', 'ROLLED_BACK'] : [''];
+  const failuresOnly = document.getElementById('host-filter').value === 'failures';
   let items = [];
   let total = 0;
-  for (const state of states) {
+  for (const state of failuresOnly ? FAILURES : ['']) {
     const page = await ballast.send('GET', '/api/rollouts/' + rolloutId + '/hosts?size=500' + (state ? '&state=' + state : ''));
     items = items.concat(page.items);
     total += page.total;
   }
-  const names = Object.fromEntries((current ? current.waves : []).map(w => [w.number, w.name]));
-  const table = document.getElementById('hosts');
-  table.querySelectorAll('tr.host').forEach(row => row.remove());
-  for (const item of items) {
-    const row = table.insertRow();
-    row.className = 'host';
-    const link = element('a', item.host);
-    link.href = '/rollouts/' + rolloutId + '/hosts/' + encodeURIComponent(item.host);
-    link.title = 'Every check, step and rollback of ' + item.host + ' in this rollout';
-    row.insertCell().appendChild(link);
-    row.insertCell().textContent = names[item.wave] || item.wave;
-    const state = row.insertCell();
-    state.textContent = item.state;
-    state.className = 'state-' + item.state;
-    row.insertCell().textContent = item.attempt;
-    row.insertCell().textContent = item.error || '';
-    row.insertCell().textContent = item.startedAt ? ballast.duration(item.startedAt, item.finishedAt) : '';
-  }
+  document.getElementById('hosts').querySelectorAll('tr.host').forEach(row => row.remove());
+  items.forEach(showHost);
   document.getElementById('hosts-more').textContent = total > items.length ? 'Showing ' + items.length + ' of ' + total + ' hosts.' : '';
 }
 
+function showHost(item) {
+  const table = document.getElementById('hosts');
+  let row = [...table.querySelectorAll('tr.host')].find(r => r.dataset.host === item.host);
+  if (document.getElementById('host-filter').value === 'failures' && !FAILURES.includes(item.state)) {
+    if (row) row.remove();
+    return;
+  }
+  if (!row) {
+    row = table.insertRow();
+    row.className = 'host';
+    row.dataset.host = item.host;
+    for (let i = 0; i < 6; i++) row.insertCell();
+    const link = element('a', item.host);
+    link.href = '/rollouts/' + rolloutId + '/hosts/' + encodeURIComponent(item.host);
+    link.title = 'Every check, step and rollback of ' + item.host + ' in this rollout';
+    row.cells[0].appendChild(link);
+  }
+  const wave = current && current.waves.find(w => w.number === item.wave);
+  row.cells[1].textContent = wave ? wave.name : item.wave;
+  row.cells[2].textContent = item.state;
+  row.cells[2].className = 'state-' + item.state;
+  row.cells[3].textContent = item.attempt;
+  row.cells[4].textContent = item.error || '';
+  row.cells[5].textContent = item.startedAt ? ballast.duration(item.startedAt, item.finishedAt) : '';
+}
+
+// Live changes: named events carrying only what changed (the rollout, one wave, one host). EventSource
+// reconnects on its own and sends Last-Event-ID, so the server resumes after the last change seen.
+function connect() {
+  if (stream || terminal.includes(current.state)) return;
+  stream = new EventSource('/api/rollouts/' + rolloutId + '/events');
+  stream.addEventListener('rollout', (event) => {
+    Object.assign(current, JSON.parse(event.data));
+    render(current);
+    if (terminal.includes(current.state)) {
+      stream.close();
+      stream = null;
+    }
+  });
+  stream.addEventListener('wave', (event) => {
+    const wave = JSON.parse(event.data);
+    current.waves = current.waves.map(w => w.number === wave.number ? wave : w);
+    render(current);
+  });
+  stream.addEventListener('host', (event) => showHost(JSON.parse(event.data)));
+}
+
 document.getElementById('host-filter').addEventListener('change', loadHosts);
-// The countdown of a wave waiting out its pause moves between pushes.
+// The countdown of a wave waiting out its pause moves between events.
 setInterval(() => { if (current && !terminal.includes(current.state)) render(current); }, 1000);
 
-// Live progress: the server pushes the rollout's state every second until it ends.
-const events = new EventSource('/api/rollouts/' + rolloutId + '/events');
-events.onmessage = (message) => {
-  const view = JSON.parse(message.data);
+ballast.send('GET', '/api/rollouts/' + rolloutId).then(view => {
   render(view);
-  if (terminal.includes(view.state)) events.close();
-};
-ballast.send('GET', '/api/rollouts/' + rolloutId).then(render);
+  connect();
+  loadHosts();
+});

@@ -98,11 +98,16 @@ public class RolloutQueries {
         return new HostTaskView.Detail(task, history);
     }
 
-    private static final String TASK_COLUMNS = "host_name, wave, state, attempt, error_kind, error, started_at, finished_at";
+    static final String TASK_COLUMNS = "host_name, wave, state, attempt, error_kind, error, started_at, finished_at";
 
     private static HostTaskView task(ResultSet r) throws SQLException {
-        return new HostTaskView(r.getString(1), r.getInt(2), r.getString(3), r.getInt(4), r.getString(5), r.getString(6),
-                instant(r.getTimestamp(7)), instant(r.getTimestamp(8)));
+        return task(r, 1);
+    }
+
+    /** A task from {@link #TASK_COLUMNS}, read from column {@code from} on. */
+    static HostTaskView task(ResultSet r, int from) throws SQLException {
+        return new HostTaskView(r.getString(from), r.getInt(from + 1), r.getString(from + 2), r.getInt(from + 3),
+                r.getString(from + 4), r.getString(from + 5), instant(r.getTimestamp(from + 6)), instant(r.getTimestamp(from + 7)));
     }
 
     private Object tree(String text) {

@@ -1,9 +1,6 @@
 package dev.ballast.rollout;
 
-import java.time.Duration;
 import java.util.List;
-
-import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import dev.ballast.api.Located;
 import dev.ballast.audit.AuditLog;
@@ -13,16 +10,19 @@ import dev.ballast.problem.InvalidInputException;
 import dev.ballast.queue.TaskState;
 import dev.ballast.security.Role;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 /** {@code /api/rollouts}: start a plan over the hosts a selector chooses, watch it, steer it. */
 @Path("/api/rollouts")
@@ -32,12 +32,14 @@ public class RolloutResource {
     private final RolloutControls controls;
     private final RolloutQueries queries;
     private final AuditLog audit;
+    private final RolloutEvents events;
 
-    RolloutResource(RolloutCreation creation, RolloutControls controls, RolloutQueries queries, AuditLog audit) {
+    RolloutResource(RolloutCreation creation, RolloutControls controls, RolloutQueries queries, AuditLog audit, RolloutEvents events) {
         this.creation = creation;
         this.controls = controls;
         this.queries = queries;
         this.audit = audit;
+        this.events = events;
     }
 
     /** The plan by name (its latest version unless one is given), the hosts by selector, apply or check. */
@@ -60,19 +62,15 @@ public class RolloutResource {
     }
 
     /**
-     * The rollout as {@code GET /api/rollouts/{id}} gives it, pushed as a server-sent event every second
-     * until it settles (the UI's live progress bars).
+     * The rollout's live changes as named server-sent events ({@code rollout}, {@code wave}, {@code host}),
+     * resumable with {@code Last-Event-ID}: see {@link RolloutEvents}.
      */
     @GET
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<RolloutView> events(@PathParam("id") String id) {
-        long rollout = id(id);
-        queries.get(rollout);
-        return Multi.createBy().repeating().supplier(() -> queries.get(rollout)).withDelay(Duration.ofSeconds(1))
-                .whilst(view -> !view.settled())
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+            @Context Sse sse) {
+        return events.stream(id(id), lastEventId, sse);
     }
 
     @GET
