@@ -592,6 +592,8 @@ def virsh(args, stdin=''):
         return expect(rest, ['--validate', '/dev/stdin'], lambda: define(libvirt, stdin))
     if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] in AGENT_ANSWERS and rest[2:] == ['--timeout', '5']:
         return with_domain(libvirt, rest[:1], lambda d: agent_command(d, rest[1]))
+    if sub == 'emulatorpin':
+        return with_domain(libvirt, rest[:1], lambda d: emulatorpin(d, rest[1:]))
     if sub == 'version':
         v = libvirt['version']
         return expect(rest, ['--daemon'], lambda: ok(
@@ -658,6 +660,74 @@ def define(libvirt, text):
         save('libvirt', libvirt)
     write_file(domain_file(found[0]['uuid']), format_xml(root))
     return ok(f"Domain '{found[0]['name']}' defined from /dev/stdin\n\n")
+
+
+# --- CPU pinning (LabPinning, LabCpus) --------------------------------------------------------------------
+
+CPU_ONLINE = '/sys/devices/system/cpu/online'
+CPU_ISOLATED = '/sys/devices/system/cpu/isolated'
+
+
+def parse_cpus(text):
+    """A CPU list as libvirt's virBitmapParse takes it (0-3,^2 included); None when it is not one."""
+    cpus = set()
+    for part in text.split(','):
+        exclude = part.startswith('^')
+        match = re.fullmatch(r'([0-9]{1,4})(?:-([0-9]{1,4}))?', part[1:] if exclude else part)
+        if not match or int(match.group(2) or match.group(1)) < int(match.group(1)):
+            return None
+        span = set(range(int(match.group(1)), int(match.group(2) or match.group(1)) + 1))
+        cpus = cpus - span if exclude else cpus | span
+    return cpus
+
+
+def format_cpus(cpus):
+    """Ascending ranges, as virBitmapFormat and the kernel print them."""
+    ranges = []
+    for cpu in sorted(cpus):
+        if ranges and ranges[-1][1] == cpu - 1:
+            ranges[-1][1] = cpu
+        else:
+            ranges.append([cpu, cpu])
+    return ','.join(str(a) if a == b else f'{a}-{b}' for a, b in ranges)
+
+
+def online_cpus():
+    return parse_cpus(read_file(CPU_ONLINE).strip())
+
+
+def emulatorpin(domain, args):
+    """virsh emulatorpin UUID (the affinity of the XML the domain runs with) or UUID CPULIST --live."""
+    uuid = domain['uuid']
+    if not args:
+        cputune = parse_xml(read_file(domain_file(uuid, live=running(uuid)))).child('cputune')
+        pin = cputune.child('emulatorpin') if cputune is not None else None
+        affinity = pin.attrs['cpuset'] if pin is not None else format_cpus(online_cpus())
+        return ok(f'emulator: CPU Affinity\n----------------------------------\n       *: {affinity}\n\n')
+    if len(args) != 2 or args[1] != '--live':
+        raise Unexpected()
+    wanted = parse_cpus(args[0])
+    if not wanted:
+        return fail(1, f"error: Invalid cpulist '{args[0]}'\n")
+    if max(wanted) >= load('hardware')['cpus']:
+        return fail(1, f"error: CPU {max(wanted)} in cpulist '{args[0]}' exceed the maxcpu {load('hardware')['cpus']}\n")
+    if not running(uuid):
+        return fail(1, 'error: Requested operation is not valid: domain is not running\n')
+    if not wanted & online_cpus():
+        return fail(1, f'error: cannot set CPU affinity on process {1000 + int(uuid[-4:], 16)}: Invalid argument\n')
+    root = parse_xml(read_file(domain_file(uuid, live=True)))
+    cputune = root.child('cputune')
+    if cputune is None:
+        cputune = Element('cputune')
+        after = max((i + 1 for i, c in enumerate(root.children) if c.name in ('vcpu', 'iothreads', 'iothreadids')), default=0)
+        root.children.insert(after, cputune)
+    pin = cputune.child('emulatorpin')
+    if pin is None:
+        pin = Element('emulatorpin')
+        cputune.children.insert(max((i + 1 for i, c in enumerate(cputune.children) if c.name == 'vcpupin'), default=0), pin)
+    pin.attrs['cpuset'] = format_cpus(wanted)
+    write_file(domain_file(uuid, live=True), format_xml(root))
+    return ok('\n')
 
 
 def assign_addresses(devices):
@@ -1063,6 +1133,8 @@ def init(index):
         'nvme_cli': kind != 2,
         'sensors_quoted_label': index % 16 == 10,
         'fio_warning': index % 2 == 1,
+        # CPUs present, libvirt's maxcpu (LabHosts.cpus); which are online and isolated is in /sys/devices/system/cpu.
+        'cpus': 8 if index % 2 == 0 else 16,
         # IOPS, median and 99th percentile completion latency (ns) of the catalog's fio job per disk.
         'fio': {'nvme0n1': [391_204.5 if kind == 6 else 612_480.25 + index * 37.5, 204_800, 411_648],
                 'nvme1n1': [598_016.75, 209_920, 419_840], 'sda': [71_903.4, 1_777_664, 3_063_808]}}
@@ -1135,6 +1207,10 @@ def init_sysfs(index, hardware):
         os.symlink(f'../../devices/{function}/nvme/{c["name"]}', at(f'/sys/class/nvme/{c["name"]}'))
     for kib in HUGEPAGE_SIZES_KIB:
         create(hugepage_knob(kib), '0\n')
+    # LabHosts.cpus: the last CPU offline on hosts 3, 8, 13...; isolcpus=2-3 on hosts 1, 4, 7...
+    count = hardware['cpus']
+    create(CPU_ONLINE, format_cpus(set(range(count)) - ({count - 1} if index % 5 == 3 else set())) + '\n')
+    create(CPU_ISOLATED, ('2-3' if index % 3 == 1 else '') + '\n')
 
 
 def create(path, text):
@@ -1145,7 +1221,7 @@ def create(path, text):
 
 def init_domains(host):
     """vm-N-1 runs with a connected guest agent and two virtio disks; vm-N-2 is shut off, with a SATA CD-ROM
-    already named sda; odd hosts add vm-N-3, running with an agent that does not answer and a virtio-scsi
+    already named sda (on even hosts vm-N-1 pins its vCPUs to CPUs 2 and 3); odd hosts add vm-N-3, running with an agent that does not answer and a virtio-scsi
     controller already present, owned by OpenStack nova on every third host. Hosts divisible by four run
     libvirt 7.0.0 (Debian 11), the rest 9.0.0 (Debian 12). libosinfo metadata names vm-N-2's OS: Debian 12 on
     hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere."""
@@ -1172,7 +1248,9 @@ def domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot):
     return (f"<domain type='kvm'>\n  <name>vm-{host}-{n}</name>\n  <uuid>{uuid}</uuid>\n{metadata}"
             f"  <memory unit='KiB'>{memory}</memory>\n  <currentMemory unit='KiB'>{memory}</currentMemory>\n"
             f"  <vcpu placement='static'>{vcpus}</vcpu>\n"
-            "  <os>\n    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n    <boot dev='hd'/>\n  </os>\n"
+            + ("  <cputune>\n    <vcpupin vcpu='0' cpuset='2'/>\n    <vcpupin vcpu='1' cpuset='3'/>\n  </cputune>\n"
+               if n == 1 and host % 2 == 0 else '')
+            + "  <os>\n    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n    <boot dev='hd'/>\n  </os>\n"
             "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n"
             "  <cpu mode='host-passthrough' check='none' migratable='on'/>\n  <clock offset='utc'/>\n"
             "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n"

@@ -20,7 +20,8 @@ public class Catalog {
             new DomainHugepagesStep(),
             new LvmThinPoolStep(),
             new RawDiskPermissionsStep(),
-            new SelinuxContextStep()));
+            new SelinuxContextStep(),
+            new EmulatorPinningStep()));
     private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of(
             new KernelCheck(),
             new IommuCheck(),

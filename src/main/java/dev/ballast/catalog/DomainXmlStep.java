@@ -50,8 +50,9 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
     protected void guardHost(RemoteShell shell, List<Document> changing, P params) throws RemoteFailure, StepRefusal {
     }
 
+    /** Only a cold start brings an edit of the persistent XML into a running domain, unless a step also changes it live. */
     @Override
-    public final Effect effect() {
+    public Effect effect() {
         return Effect.NEXT_DOMAIN_COLD_START;
     }
 

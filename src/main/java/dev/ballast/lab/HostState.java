@@ -18,13 +18,14 @@ public final class HostState {
     final Lvm lvm = new Lvm();
     final Selinux selinux = new Selinux(lvm);
     final KernelLog kernelLog = new KernelLog();
+    final LabCpus cpus = new LabCpus();
     private final List<LabFiles> files;
 
     HostState(Faults faults, long memTotalKib) {
         this.faults = faults;
         this.disks = new Disks(faults);
         this.hugepages = new Hugepages(memTotalKib, faults, libvirt);
-        this.files = List.of(etc, disks, hugepages);
+        this.files = List.of(etc, disks, hugepages, cpus);
     }
 
     synchronized Exec execute(List<String> argv, String stdin) {

@@ -182,7 +182,7 @@ public final class Libvirt {
         return domain == null ? notFound(args.get(0)) : then.apply(domain);
     }
 
-    private static Exec notFound(String ref) {
+    static Exec notFound(String ref) {
         return Exec.fail(1, "error: failed to get domain '" + ref + "'\n");
     }
 
@@ -194,7 +194,7 @@ public final class Libvirt {
         }
     }
 
-    private Domain domain(String uuid) {
+    Domain domain(String uuid) {
         Domain domain = domains.get(uuid);
         if (domain == null) {
             throw new IllegalArgumentException("no lab domain " + uuid);

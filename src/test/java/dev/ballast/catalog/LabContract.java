@@ -65,6 +65,7 @@ public final class LabContract {
         for (TuningStep.Configured<?> step : steps(index)) {
             life(recording, step);
         }
+        pinningRefusals(recording, index);
         for (PreflightCheck.Configured<?> check : checks()) {
             try {
                 check.run(recording);
@@ -119,6 +120,23 @@ public final class LabContract {
         }
     }
 
+    /**
+     * virsh's own refusals of a CPU list, which no step provokes (the catalog refuses such a cpuset before it
+     * changes anything): CPU 15 is offline on host 3, present on hosts 1 and 5 and past the 8 CPUs of even hosts.
+     */
+    private static void pinningRefusals(RemoteShell shell, int index) {
+        try {
+            DomainRef.Uuid running = Domains.resolve(shell, new DomainRef("vm-" + index + "-1"), false).get(0);
+            DomainRef.Uuid shutOff = Domains.resolve(shell, new DomainRef("vm-" + index + "-2"), false).get(0);
+            for (String cpus : List.of("64", "3-1", "15")) {
+                shell.run(Command.of("virsh", "emulatorpin").arg(running).arg(() -> cpus).literal("--live"));
+            }
+            shell.run(Command.of("virsh", "emulatorpin").arg(shutOff).arg(() -> "2").literal("--live"));
+        } catch (RemoteFailure e) {
+            // Recorded up to here.
+        }
+    }
+
     private static List<TuningStep.Configured<?>> steps(int index) {
         String vm1 = "vm-" + index + "-1";
         String vm2 = "vm-" + index + "-2";
@@ -135,7 +153,11 @@ public final class LabContract {
                 new LvmThinPoolStep().configure("step", Map.of("device", "nvme1n1", "vg", "vg_lab", "pool", "tp_lab", "size", "500G")),
                 new RawDiskPermissionsStep().configure("step", Map.of("vg", "vg_storage")),
                 new RawDiskPermissionsStep().configure("step", Map.of("vg", "vg_data")),
-                new SelinuxContextStep().configure("step", Map.of("vg", "vg_storage")));
+                new SelinuxContextStep().configure("step", Map.of("vg", "vg_storage")),
+                // cpuset 2 overlaps vm-N-1's vCPU pins on even hosts; CPU 15 is offline on host 3 and absent on even hosts
+                new EmulatorPinningStep().configure("step", Map.of("domain", vm1, "cpuset", "2")),
+                new EmulatorPinningStep().configure("step", Map.of("domain", "all", "cpuset", "4-5,7")),
+                new EmulatorPinningStep().configure("step", Map.of("domain", vm2, "cpuset", "15")));
     }
 
     private static List<PreflightCheck.Configured<?>> checks() {
