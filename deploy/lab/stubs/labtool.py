@@ -592,8 +592,8 @@ def virsh(args, stdin=''):
         return expect(rest, ['--validate', '/dev/stdin'], lambda: define(libvirt, stdin))
     if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] in AGENT_ANSWERS and rest[2:] == ['--timeout', '5']:
         return with_domain(libvirt, rest[:1], lambda d: agent_command(d, rest[1]))
-    if sub == 'emulatorpin':
-        return with_domain(libvirt, rest[:1], lambda d: emulatorpin(d, rest[1:]))
+    if sub in ('emulatorpin', 'iothreadinfo', 'iothreadadd', 'iothreadpin', 'iothreaddel'):
+        return with_domain(libvirt, rest[:1], lambda d: pinning(d, sub, rest[1:]))
     if sub == 'version':
         v = libvirt['version']
         return expect(rest, ['--daemon'], lambda: ok(
@@ -696,38 +696,124 @@ def online_cpus():
     return parse_cpus(read_file(CPU_ONLINE).strip())
 
 
-def emulatorpin(domain, args):
-    """virsh emulatorpin UUID (the affinity of the XML the domain runs with) or UUID CPULIST --live."""
+NOT_RUNNING = 'error: Requested operation is not valid: domain is not running\n'
+
+
+def pinning(domain, command, args):
+    """virsh's pinning commands (LabPinning): a query reads the XML the domain runs with, --live changes the live one."""
     uuid = domain['uuid']
-    if not args:
+    live = bool(args) and args[-1] == '--live'
+    shape = (command, len(args), live)
+    if shape == ('emulatorpin', 0, False):
         cputune = parse_xml(read_file(domain_file(uuid, live=running(uuid)))).child('cputune')
         pin = cputune.child('emulatorpin') if cputune is not None else None
         affinity = pin.attrs['cpuset'] if pin is not None else format_cpus(online_cpus())
         return ok(f'emulator: CPU Affinity\n----------------------------------\n       *: {affinity}\n\n')
-    if len(args) != 2 or args[1] != '--live':
-        raise Unexpected()
-    wanted = parse_cpus(args[0])
+    if shape == ('emulatorpin', 2, True):
+        return pin_cpus(domain, args[0], 'emulatorpin', None)
+    if shape == ('iothreadinfo', 0, False):
+        return iothread_info(parse_xml(read_file(domain_file(uuid, live=running(uuid)))))
+    if shape in (('iothreadadd', 2, True), ('iothreaddel', 2, True)) and re.fullmatch(r'[1-9][0-9]{0,8}', args[0]):
+        return change_iothreads(domain, command, args[0])
+    if shape == ('iothreadpin', 3, True):
+        return pin_cpus(domain, args[1], 'iothreadpin', args[0])
+    raise Unexpected()
+
+
+def iothread_info(root):
+    """virsh's table (vsh-table.c): columns as wide as their widest cell, each followed by three spaces of dashes."""
+    rows = []
+    for thread in sorted(iothread_ids(root)):
+        pin = iothread_pin(root, str(thread))
+        rows.append((str(thread), pin.attrs['cpuset'] if pin is not None else format_cpus(online_cpus())))
+    if not rows:
+        return ok('No IOThreads found for the domain\n')
+    id_width = max(len('IOThread ID'), *(len(r[0]) for r in rows))
+    cpu_width = max(len('CPU Affinity'), *(len(r[1]) for r in rows))
+    out = ' IOThread ID' + ' ' * (id_width - 11 + 2) + ' CPU Affinity\n' + '-' * (id_width + 3 + cpu_width + 3) + '\n'
+    return ok(out + ''.join(f' {t}' + ' ' * (id_width - len(t) + 2) + f' {c}\n' for t, c in rows) + '\n')
+
+
+def change_iothreads(domain, command, id_text):
+    if not running(domain['uuid']):
+        return fail(1, NOT_RUNNING)
+    root = parse_xml(read_file(domain_file(domain['uuid'], live=True)))
+    ids = iothread_ids(root)
+    thread = int(id_text)
+    if command == 'iothreadadd':
+        if thread in ids:
+            return fail(1, f"error: invalid argument: an IOThread is already using iothread_id '{thread}'\n")
+        ids.add(thread)
+    else:
+        if thread not in ids:
+            return fail(1, f"error: invalid argument: cannot find IOThread '{thread}' in iothreadids list\n")
+        devices = root.child('devices')
+        users = [d.child('target').attrs['dev'] for d in (devices.all('disk') if devices is not None else [])
+                 if d.child('driver') is not None and d.child('driver').attrs.get('iothread') == id_text]
+        if users:
+            return fail(1, f"error: invalid argument: cannot remove IOThread {thread} since it is being used by disk '{users[0]}'\n")
+        ids.discard(thread)
+        pin = iothread_pin(root, id_text)
+        if pin is not None:
+            root.child('cputune').children.remove(pin)
+    # As libvirt prints threads added live: the count, then every id; nothing when none is left.
+    root.children = [c for c in root.children if c.name not in ('iothreads', 'iothreadids')]
+    if ids:
+        count, listed = Element('iothreads'), Element('iothreadids')
+        count.text = str(len(ids))
+        listed.children = [Element('iothread', {'id': str(i)}) for i in sorted(ids)]
+        after = index_after(root, ('vcpu',))
+        root.children[after:after] = [count, listed]
+    write_file(domain_file(domain['uuid'], live=True), format_xml(root))
+    return ok('\n')
+
+
+def pin_cpus(domain, cpulist, element, iothread):
+    """virsh emulatorpin UUID CPUS --live, or iothreadpin UUID ID CPUS --live when iothread is given."""
+    uuid = domain['uuid']
+    wanted = parse_cpus(cpulist)
     if not wanted:
-        return fail(1, f"error: Invalid cpulist '{args[0]}'\n")
+        return fail(1, f"error: Invalid cpulist '{cpulist}'\n")
     if max(wanted) >= load('hardware')['cpus']:
-        return fail(1, f"error: CPU {max(wanted)} in cpulist '{args[0]}' exceed the maxcpu {load('hardware')['cpus']}\n")
+        return fail(1, f"error: CPU {max(wanted)} in cpulist '{cpulist}' exceed the maxcpu {load('hardware')['cpus']}\n")
     if not running(uuid):
-        return fail(1, 'error: Requested operation is not valid: domain is not running\n')
-    if not wanted & online_cpus():
-        return fail(1, f'error: cannot set CPU affinity on process {1000 + int(uuid[-4:], 16)}: Invalid argument\n')
+        return fail(1, NOT_RUNNING)
     root = parse_xml(read_file(domain_file(uuid, live=True)))
+    if iothread is not None and int(iothread) not in iothread_ids(root):
+        return fail(1, f'error: invalid argument: iothread {iothread} not found\n')
+    if not wanted & online_cpus():
+        thread = 1000 + int(uuid[-4:], 16) + (int(iothread) if iothread is not None else 0)
+        return fail(1, f'error: cannot set CPU affinity on process {thread}: Invalid argument\n')
     cputune = root.child('cputune')
     if cputune is None:
         cputune = Element('cputune')
-        after = max((i + 1 for i, c in enumerate(root.children) if c.name in ('vcpu', 'iothreads', 'iothreadids')), default=0)
-        root.children.insert(after, cputune)
-    pin = cputune.child('emulatorpin')
+        root.children.insert(index_after(root, ('vcpu', 'iothreads', 'iothreadids')), cputune)
+    pin = cputune.child('emulatorpin') if iothread is None else iothread_pin(root, iothread)
     if pin is None:
-        pin = Element('emulatorpin')
-        cputune.children.insert(max((i + 1 for i, c in enumerate(cputune.children) if c.name == 'vcpupin'), default=0), pin)
+        pin = Element(element, {'iothread': iothread} if iothread is not None else {})
+        # libvirt prints the vCPU pins, then the emulator's, then the I/O threads'.
+        follows = ('vcpupin',) if iothread is None else ('vcpupin', 'emulatorpin', 'iothreadpin')
+        cputune.children.insert(index_after(cputune, follows), pin)
     pin.attrs['cpuset'] = format_cpus(wanted)
     write_file(domain_file(uuid, live=True), format_xml(root))
     return ok('\n')
+
+
+def iothread_ids(root):
+    """The I/O thread ids: those of <iothreadids>, else 1..<iothreads>."""
+    listed = root.child('iothreadids')
+    if listed is not None:
+        return {int(t.attrs['id']) for t in listed.all('iothread')}
+    return set(range(1, int(root.child_text('iothreads').strip()) + 1)) if root.child('iothreads') is not None else set()
+
+
+def iothread_pin(root, thread):
+    cputune = root.child('cputune')
+    return next((p for p in cputune.all('iothreadpin') if p.attrs.get('iothread') == thread), None) if cputune is not None else None
+
+
+def index_after(parent, names):
+    return max((i + 1 for i, c in enumerate(parent.children) if c.name in names), default=0)
 
 
 def assign_addresses(devices):

@@ -21,7 +21,8 @@ public class Catalog {
             new LvmThinPoolStep(),
             new RawDiskPermissionsStep(),
             new SelinuxContextStep(),
-            new EmulatorPinningStep()));
+            new EmulatorPinningStep(),
+            new IothreadPinningStep()));
     private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of(
             new KernelCheck(),
             new IommuCheck(),

@@ -3,6 +3,7 @@ package dev.ballast.catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,6 +12,7 @@ import org.w3c.dom.Element;
 
 import dev.ballast.remote.Command;
 import dev.ballast.remote.CommandResult;
+import dev.ballast.remote.RemoteArg;
 import dev.ballast.remote.RemoteFailure;
 import dev.ballast.remote.RemoteShell;
 
@@ -25,6 +27,10 @@ final class Pinning {
     static final RemotePath ISOLATED = RemotePath.of("/sys/devices/system/cpu/isolated");
     /** {@code       *: 0-3}, the one line of the affinity virsh emulatorpin prints. */
     private static final Pattern EMULATOR_LINE = Pattern.compile("(?m)^\\s*\\*: (\\S+)\\s*$");
+    /** A row of virsh iothreadinfo's table, {@code  1             0-3}, below its header and dashes. */
+    private static final Pattern IOTHREAD_ROW = Pattern.compile("(?m)^ ([0-9]+) +(\\S+)$");
+    private static final String NO_IOTHREADS = "No IOThreads found for the domain";
+    private static final Pattern ID = Pattern.compile("[1-9][0-9]?");
 
     private Pinning() {
     }
@@ -67,6 +73,45 @@ final class Pinning {
     /** Moves the running domain's emulator threads; libvirt refuses a CPU the host does not have online. */
     static void pinEmulator(RemoteShell shell, DomainRef.Uuid uuid, CpuSet cpuset) throws RemoteFailure {
         shell.check(Command.of("virsh", "emulatorpin").arg(uuid).arg(cpuset).literal("--live"));
+    }
+
+    /** The running domain's I/O threads by id, with where each may run; empty when it has none. */
+    static Map<Integer, CpuSet> iothreads(RemoteShell shell, DomainRef.Uuid uuid) throws RemoteFailure {
+        CommandResult result = shell.check(Command.of("virsh", "iothreadinfo").arg(uuid));
+        Map<Integer, CpuSet> threads = new TreeMap<>();
+        Matcher row = IOTHREAD_ROW.matcher(result.stdout());
+        while (row.find()) {
+            threads.put(Integer.parseInt(row.group(1)), cpuList(result, row.group(2)));
+        }
+        if (threads.isEmpty() && !result.stdout().startsWith(NO_IOTHREADS)) {
+            throw RemoteFailure.commandFailed(result, "virsh iothreadinfo printed neither I/O threads nor '" + NO_IOTHREADS + "'");
+        }
+        return threads;
+    }
+
+    static void addIothread(RemoteShell shell, DomainRef.Uuid uuid, IothreadId id) throws RemoteFailure {
+        shell.check(Command.of("virsh", "iothreadadd").arg(uuid).arg(id).literal("--live"));
+    }
+
+    static void deleteIothread(RemoteShell shell, DomainRef.Uuid uuid, IothreadId id) throws RemoteFailure {
+        shell.check(Command.of("virsh", "iothreaddel").arg(uuid).arg(id).literal("--live"));
+    }
+
+    static void pinIothread(RemoteShell shell, DomainRef.Uuid uuid, IothreadId id, CpuSet cpuset) throws RemoteFailure {
+        shell.check(Command.of("virsh", "iothreadpin").arg(uuid).arg(id).arg(cpuset).literal("--live"));
+    }
+
+    /** An I/O thread id: libvirt numbers them from 1. */
+    record IothreadId(int value) implements RemoteArg {
+
+        static IothreadId parse(String text) {
+            return new IothreadId(Integer.parseInt(Values.matching("I/O thread id", text, ID, "a number from 1 to 99")));
+        }
+
+        @Override
+        public String arg() {
+            return Integer.toString(value);
+        }
     }
 
     /**

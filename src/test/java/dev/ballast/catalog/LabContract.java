@@ -122,7 +122,8 @@ public final class LabContract {
 
     /**
      * virsh's own refusals of a CPU list, which no step provokes (the catalog refuses such a cpuset before it
-     * changes anything): CPU 15 is offline on host 3, present on hosts 1 and 5 and past the 8 CPUs of even hosts.
+     * changes anything): CPU 15 is offline on host 3, present on hosts 1 and 5 and past the 8 CPUs of even hosts;
+     * I/O threads that do not exist or already do.
      */
     private static void pinningRefusals(RemoteShell shell, int index) {
         try {
@@ -132,6 +133,17 @@ public final class LabContract {
                 shell.run(Command.of("virsh", "emulatorpin").arg(running).arg(() -> cpus).literal("--live"));
             }
             shell.run(Command.of("virsh", "emulatorpin").arg(shutOff).arg(() -> "2").literal("--live"));
+            List<List<String>> iothreads = List.of(List.of("iothreadpin", "9", "2"), List.of("iothreadadd", "1"), List.of("iothreadadd", "1"),
+                    List.of("iothreadpin", "1", "64"), List.of("iothreadpin", "1", "15"), List.of("iothreadinfo"), List.of("iothreaddel", "7"),
+                    List.of("iothreaddel", "1"), List.of("iothreadinfo"));
+            for (List<String> args : iothreads) {
+                Command command = Command.of("virsh", args.get(0)).arg(running);
+                for (String arg : args.subList(1, args.size())) {
+                    command = command.arg(() -> arg);
+                }
+                shell.run(args.size() > 1 ? command.literal("--live") : command);
+            }
+            shell.run(Command.of("virsh", "iothreadadd").arg(shutOff).literal("1", "--live"));
         } catch (RemoteFailure e) {
             // Recorded up to here.
         }
@@ -157,7 +169,9 @@ public final class LabContract {
                 // cpuset 2 overlaps vm-N-1's vCPU pins on even hosts; CPU 15 is offline on host 3 and absent on even hosts
                 new EmulatorPinningStep().configure("step", Map.of("domain", vm1, "cpuset", "2")),
                 new EmulatorPinningStep().configure("step", Map.of("domain", "all", "cpuset", "4-5,7")),
-                new EmulatorPinningStep().configure("step", Map.of("domain", vm2, "cpuset", "15")));
+                new EmulatorPinningStep().configure("step", Map.of("domain", vm2, "cpuset", "15")),
+                new IothreadPinningStep().configure("step", Map.of("domain", vm1, "cpuset", "3")),
+                new IothreadPinningStep().configure("step", Map.of("domain", "all", "cpuset", "4-5", "iothread", "2")));
     }
 
     private static List<PreflightCheck.Configured<?>> checks() {
