@@ -170,7 +170,7 @@ public final class LabContract {
                 // Few lives, each a few dozen commands: RealSshdLabTest replays every one through sshd.
                 new EmulatorPinningStep().configure("step", Map.of("domain", vm1, "cpuset", "2")),
                 new EmulatorPinningStep().configure("step", Map.of("domain", vm2, "cpuset", "15")),
-                new IothreadPinningStep().configure("step", Map.of("domain", "all", "cpuset", "4-5,7", "iothread", "2")));
+                new IothreadPinningStep().configure("step", Map.of("domain", vm1, "cpuset", "4-5,7", "iothread", "2")));
     }
 
     private static List<PreflightCheck.Configured<?>> checks() {
