@@ -592,6 +592,8 @@ def virsh(args, stdin=''):
         return expect(rest, ['--validate', '/dev/stdin'], lambda: define(libvirt, stdin))
     if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] in AGENT_ANSWERS and rest[2:] == ['--timeout', '5']:
         return with_domain(libvirt, rest[:1], lambda d: agent_command(d, rest[1]))
+    if sub in ('emulatorpin', 'iothreadinfo', 'iothreadadd', 'iothreadpin', 'iothreaddel'):
+        return with_domain(libvirt, rest[:1], lambda d: pinning(d, sub, rest[1:]))
     if sub == 'version':
         v = libvirt['version']
         return expect(rest, ['--daemon'], lambda: ok(
@@ -658,6 +660,160 @@ def define(libvirt, text):
         save('libvirt', libvirt)
     write_file(domain_file(found[0]['uuid']), format_xml(root))
     return ok(f"Domain '{found[0]['name']}' defined from /dev/stdin\n\n")
+
+
+# --- CPU pinning (LabPinning, LabCpus) --------------------------------------------------------------------
+
+CPU_ONLINE = '/sys/devices/system/cpu/online'
+CPU_ISOLATED = '/sys/devices/system/cpu/isolated'
+
+
+def parse_cpus(text):
+    """A CPU list as libvirt's virBitmapParse takes it (0-3,^2 included); None when it is not one."""
+    cpus = set()
+    for part in text.split(','):
+        exclude = part.startswith('^')
+        match = re.fullmatch(r'([0-9]{1,4})(?:-([0-9]{1,4}))?', part[1:] if exclude else part)
+        if not match or int(match.group(2) or match.group(1)) < int(match.group(1)):
+            return None
+        span = set(range(int(match.group(1)), int(match.group(2) or match.group(1)) + 1))
+        cpus = cpus - span if exclude else cpus | span
+    return cpus
+
+
+def format_cpus(cpus):
+    """Ascending ranges, as virBitmapFormat and the kernel print them."""
+    ranges = []
+    for cpu in sorted(cpus):
+        if ranges and ranges[-1][1] == cpu - 1:
+            ranges[-1][1] = cpu
+        else:
+            ranges.append([cpu, cpu])
+    return ','.join(str(a) if a == b else f'{a}-{b}' for a, b in ranges)
+
+
+def online_cpus():
+    return parse_cpus(read_file(CPU_ONLINE).strip())
+
+
+NOT_RUNNING = 'error: Requested operation is not valid: domain is not running\n'
+
+
+def pinning(domain, command, args):
+    """virsh's pinning commands (LabPinning): a query reads the XML the domain runs with, --live changes the live one."""
+    uuid = domain['uuid']
+    live = bool(args) and args[-1] == '--live'
+    shape = (command, len(args), live)
+    if shape == ('emulatorpin', 0, False):
+        cputune = parse_xml(read_file(domain_file(uuid, live=running(uuid)))).child('cputune')
+        pin = cputune.child('emulatorpin') if cputune is not None else None
+        affinity = pin.attrs['cpuset'] if pin is not None else format_cpus(online_cpus())
+        return ok(f'emulator: CPU Affinity\n----------------------------------\n       *: {affinity}\n\n')
+    if shape == ('emulatorpin', 2, True):
+        return pin_cpus(domain, args[0], 'emulatorpin', None)
+    if shape == ('iothreadinfo', 0, False):
+        return iothread_info(parse_xml(read_file(domain_file(uuid, live=running(uuid)))))
+    if shape in (('iothreadadd', 2, True), ('iothreaddel', 2, True)) and re.fullmatch(r'[1-9][0-9]{0,8}', args[0]):
+        return change_iothreads(domain, command, args[0])
+    if shape == ('iothreadpin', 3, True):
+        return pin_cpus(domain, args[1], 'iothreadpin', args[0])
+    raise Unexpected()
+
+
+def iothread_info(root):
+    """virsh's table (vsh-table.c): columns as wide as their widest cell, each followed by three spaces of dashes."""
+    rows = []
+    for thread in sorted(iothread_ids(root)):
+        pin = iothread_pin(root, str(thread))
+        rows.append((str(thread), pin.attrs['cpuset'] if pin is not None else format_cpus(online_cpus())))
+    if not rows:
+        return ok('No IOThreads found for the domain\n')
+    id_width = max(len('IOThread ID'), *(len(r[0]) for r in rows))
+    cpu_width = max(len('CPU Affinity'), *(len(r[1]) for r in rows))
+    out = ' IOThread ID' + ' ' * (id_width - 11 + 2) + ' CPU Affinity\n' + '-' * (id_width + 3 + cpu_width + 3) + '\n'
+    return ok(out + ''.join(f' {t}' + ' ' * (id_width - len(t) + 2) + f' {c}\n' for t, c in rows) + '\n')
+
+
+def change_iothreads(domain, command, id_text):
+    if not running(domain['uuid']):
+        return fail(1, NOT_RUNNING)
+    root = parse_xml(read_file(domain_file(domain['uuid'], live=True)))
+    ids = iothread_ids(root)
+    thread = int(id_text)
+    if command == 'iothreadadd':
+        if thread in ids:
+            return fail(1, f"error: invalid argument: an IOThread is already using iothread_id '{thread}'\n")
+        ids.add(thread)
+    else:
+        if thread not in ids:
+            return fail(1, f"error: invalid argument: cannot find IOThread '{thread}' in iothreadids list\n")
+        devices = root.child('devices')
+        users = [d.child('target').attrs['dev'] for d in (devices.all('disk') if devices is not None else [])
+                 if d.child('driver') is not None and d.child('driver').attrs.get('iothread') == id_text]
+        if users:
+            return fail(1, f"error: invalid argument: cannot remove IOThread {thread} since it is being used by disk '{users[0]}'\n")
+        ids.discard(thread)
+        pin = iothread_pin(root, id_text)
+        if pin is not None:
+            root.child('cputune').children.remove(pin)
+    # As libvirt prints threads added live: the count, then every id; nothing when none is left.
+    root.children = [c for c in root.children if c.name not in ('iothreads', 'iothreadids')]
+    if ids:
+        count, listed = Element('iothreads'), Element('iothreadids')
+        count.text = str(len(ids))
+        listed.children = [Element('iothread', {'id': str(i)}) for i in sorted(ids)]
+        after = index_after(root, ('vcpu',))
+        root.children[after:after] = [count, listed]
+    write_file(domain_file(domain['uuid'], live=True), format_xml(root))
+    return ok('\n')
+
+
+def pin_cpus(domain, cpulist, element, iothread):
+    """virsh emulatorpin UUID CPUS --live, or iothreadpin UUID ID CPUS --live when iothread is given."""
+    uuid = domain['uuid']
+    wanted = parse_cpus(cpulist)
+    if not wanted:
+        return fail(1, f"error: Invalid cpulist '{cpulist}'\n")
+    if max(wanted) >= load('hardware')['cpus']:
+        return fail(1, f"error: CPU {max(wanted)} in cpulist '{cpulist}' exceed the maxcpu {load('hardware')['cpus']}\n")
+    if not running(uuid):
+        return fail(1, NOT_RUNNING)
+    root = parse_xml(read_file(domain_file(uuid, live=True)))
+    if iothread is not None and int(iothread) not in iothread_ids(root):
+        return fail(1, f'error: invalid argument: iothread {iothread} not found\n')
+    if not wanted & online_cpus():
+        thread = 1000 + int(uuid[-4:], 16) + (int(iothread) if iothread is not None else 0)
+        return fail(1, f'error: cannot set CPU affinity on process {thread}: Invalid argument\n')
+    cputune = root.child('cputune')
+    if cputune is None:
+        cputune = Element('cputune')
+        root.children.insert(index_after(root, ('vcpu', 'iothreads', 'iothreadids')), cputune)
+    pin = cputune.child('emulatorpin') if iothread is None else iothread_pin(root, iothread)
+    if pin is None:
+        pin = Element(element, {'iothread': iothread} if iothread is not None else {})
+        # libvirt prints the vCPU pins, then the emulator's, then the I/O threads'.
+        follows = ('vcpupin',) if iothread is None else ('vcpupin', 'emulatorpin', 'iothreadpin')
+        cputune.children.insert(index_after(cputune, follows), pin)
+    pin.attrs['cpuset'] = format_cpus(wanted)
+    write_file(domain_file(uuid, live=True), format_xml(root))
+    return ok('\n')
+
+
+def iothread_ids(root):
+    """The I/O thread ids: those of <iothreadids>, else 1..<iothreads>."""
+    listed = root.child('iothreadids')
+    if listed is not None:
+        return {int(t.attrs['id']) for t in listed.all('iothread')}
+    return set(range(1, int(root.child_text('iothreads').strip()) + 1)) if root.child('iothreads') is not None else set()
+
+
+def iothread_pin(root, thread):
+    cputune = root.child('cputune')
+    return next((p for p in cputune.all('iothreadpin') if p.attrs.get('iothread') == thread), None) if cputune is not None else None
+
+
+def index_after(parent, names):
+    return max((i + 1 for i, c in enumerate(parent.children) if c.name in names), default=0)
 
 
 def assign_addresses(devices):
@@ -1192,6 +1348,8 @@ def init(index):
         'nvme_cli': kind != 2,
         'sensors_quoted_label': index % 16 == 10,
         'fio_warning': index % 2 == 1,
+        # CPUs present, libvirt's maxcpu (LabHosts.cpus); which are online and isolated is in /sys/devices/system/cpu.
+        'cpus': 8 if index % 2 == 0 else 16,
         # IOPS, median and 99th percentile completion latency (ns) of the catalog's fio job per disk.
         'fio': {'nvme0n1': [391_204.5 if kind == 6 else 612_480.25 + index * 37.5, 204_800, 411_648],
                 'nvme1n1': [598_016.75, 209_920, 419_840], 'sda': [71_903.4, 1_777_664, 3_063_808]}}
@@ -1265,6 +1423,10 @@ def init_sysfs(index, hardware):
         os.symlink(f'../../devices/{function}/nvme/{c["name"]}', at(f'/sys/class/nvme/{c["name"]}'))
     for kib in HUGEPAGE_SIZES_KIB:
         create(hugepage_knob(kib), '0\n')
+    # LabHosts.cpus: the last CPU offline on hosts 3, 8, 13...; isolcpus=2-3 on hosts 1, 4, 7...
+    count = hardware['cpus']
+    create(CPU_ONLINE, format_cpus(set(range(count)) - ({count - 1} if index % 5 == 3 else set())) + '\n')
+    create(CPU_ISOLATED, ('2-3' if index % 3 == 1 else '') + '\n')
 
 
 def create(path, text):
@@ -1275,7 +1437,7 @@ def create(path, text):
 
 def init_domains(host):
     """vm-N-1 runs with a connected guest agent and two virtio disks; vm-N-2 is shut off, with a SATA CD-ROM
-    already named sda; odd hosts add vm-N-3, running with an agent that does not answer and a virtio-scsi
+    already named sda (on even hosts vm-N-1 pins its vCPUs to CPUs 2 and 3); odd hosts add vm-N-3, running with an agent that does not answer and a virtio-scsi
     controller already present, owned by OpenStack nova on every third host. Hosts divisible by four run
     libvirt 7.0.0 (Debian 11), the rest 9.0.0 (Debian 12). libosinfo metadata names vm-N-2's OS: Debian 12 on
     hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere."""
@@ -1302,7 +1464,9 @@ def domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot):
     return (f"<domain type='kvm'>\n  <name>vm-{host}-{n}</name>\n  <uuid>{uuid}</uuid>\n{metadata}"
             f"  <memory unit='KiB'>{memory}</memory>\n  <currentMemory unit='KiB'>{memory}</currentMemory>\n"
             f"  <vcpu placement='static'>{vcpus}</vcpu>\n"
-            "  <os>\n    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n    <boot dev='hd'/>\n  </os>\n"
+            + ("  <cputune>\n    <vcpupin vcpu='0' cpuset='2'/>\n    <vcpupin vcpu='1' cpuset='3'/>\n  </cputune>\n"
+               if n == 1 and host % 2 == 0 else '')
+            + "  <os>\n    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n    <boot dev='hd'/>\n  </os>\n"
             "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n"
             "  <cpu mode='host-passthrough' check='none' migratable='on'/>\n  <clock offset='utc'/>\n"
             "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n"

@@ -22,7 +22,9 @@ public class Catalog {
             new RawDiskPermissionsStep(),
             new SelinuxContextStep(),
             new AppArmorRawDiskStep(),
-            new QemuDiskAccessStep()));
+            new QemuDiskAccessStep(),
+            new EmulatorPinningStep(),
+            new IothreadPinningStep()));
     private final Map<String, PreflightCheck<?>> checks = byId(List.<PreflightCheck<?>>of(
             new KernelCheck(),
             new IommuCheck(),

@@ -11,7 +11,7 @@ import dev.ballast.remote.RemoteFailure;
 import dev.ballast.remote.RemoteShell;
 
 /**
- * What the three domain XML steps share: capture each addressed domain's persistent XML (the rollback
+ * What the domain XML steps share (the pinning steps add a live side, see {@link PinningStep}): capture each addressed domain's persistent XML (the rollback
  * point, fact {@code domain/<uuid>}), refuse domains a cloud manager owns, leave transient domains alone
  * (a define would make them persistent), edit with the DOM, define,
  * and tell "applied" (the persistent XML) from "in effect" (what the running QEMU process was started
@@ -50,8 +50,9 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
     protected void guardHost(RemoteShell shell, List<Document> changing, P params) throws RemoteFailure, StepRefusal {
     }
 
+    /** Only a cold start brings an edit of the persistent XML into a running domain, unless a step also changes it live. */
     @Override
-    public final Effect effect() {
+    public Effect effect() {
         return Effect.NEXT_DOMAIN_COLD_START;
     }
 

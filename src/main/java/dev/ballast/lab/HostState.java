@@ -19,13 +19,14 @@ public final class HostState {
     final Selinux selinux = new Selinux(lvm);
     final AppArmor apparmor = new AppArmor(etc, lvm, libvirt);
     final KernelLog kernelLog = new KernelLog();
+    final LabCpus cpus = new LabCpus();
     private final List<LabFiles> files;
 
     HostState(Faults faults, long memTotalKib) {
         this.faults = faults;
         this.disks = new Disks(faults);
         this.hugepages = new Hugepages(memTotalKib, faults, libvirt);
-        this.files = List.of(etc, disks, hugepages, apparmor);
+        this.files = List.of(etc, disks, hugepages, apparmor, cpus);
         libvirt.confinement = apparmor::start;
     }
 

@@ -8,7 +8,7 @@ package dev.ballast.lab;
  * {@code vm-N-3} belongs to OpenStack nova. Hosts divisible by four run libvirt 7.0.0 (Debian 11),
  * the rest 9.0.0 (Debian 12). virt-install's libosinfo metadata names the OS of {@code vm-N-2}: Debian 12
  * on hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere. Guest agents
- * that answer run Debian 12.
+ * that answer run Debian 12. On even hosts {@code vm-N-1} pins its two vCPUs to host CPUs 2 and 3.
  */
 final class LabDomains {
 
@@ -46,6 +46,8 @@ final class LabDomains {
                 + "  <memory unit='KiB'>" + spec.memoryKib() + "</memory>\n"
                 + "  <currentMemory unit='KiB'>" + spec.memoryKib() + "</currentMemory>\n"
                 + "  <vcpu placement='static'>" + spec.vcpus() + "</vcpu>\n"
+                + (n == 1 && host % 2 == 0 ? "  <cputune>\n    <vcpupin vcpu='0' cpuset='2'/>\n    <vcpupin vcpu='1' cpuset='3'/>\n"
+                        + "  </cputune>\n" : "")
                 + "  <os>\n    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n    <boot dev='hd'/>\n  </os>\n"
                 + "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n"
                 + "  <cpu mode='host-passthrough' check='none' migratable='on'/>\n"

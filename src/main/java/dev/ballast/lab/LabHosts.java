@@ -36,6 +36,7 @@ final class LabHosts {
         LabDomains.populate(state.libvirt, index);
         hardware(state.hardware, index);
         kernelLog(state.kernelLog, index);
+        cpus(state.cpus, index);
         LvmLayout.typical(state, index);
         return new LabHost(name, state, faults);
     }
@@ -54,6 +55,20 @@ final class LabHosts {
             log.add(KernelLog.FAILING_DISKS);
         }
         log.journald = index % 12 != 4;
+    }
+
+    /**
+     * Even hosts have 8 CPUs, odd ones 16; on hosts 3, 8, 13... the last CPU is offline; on hosts 1, 4, 7... the
+     * kernel isolates CPUs 2-3 (isolcpus=2-3), on even hosts vm-N-1 pins its vCPUs there (see {@link LabDomains}).
+     */
+    private static void cpus(LabCpus cpus, int index) {
+        cpus.count = index % 2 == 0 ? 8 : 16;
+        if (index % 5 == 3) {
+            cpus.offline.set(cpus.count - 1);
+        }
+        if (index % 3 == 1) {
+            cpus.isolated.set(2, 4);
+        }
     }
 
     private static void hardware(Hardware hw, int index) {

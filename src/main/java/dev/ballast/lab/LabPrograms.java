@@ -27,7 +27,7 @@ final class LabPrograms {
             case "sysctl" -> sysctl(host, args);
             case "grep" -> grep(host, args);
             case "udevadm" -> expect(args, List.of("control", "--reload-rules"), () -> Exec.ok(""));
-            case "virsh" -> host.libvirt.virsh(args, stdin);
+            case "virsh" -> LabPinning.handles(args) ? LabPinning.virsh(host.libvirt, host.cpus, args) : host.libvirt.virsh(args, stdin);
             case "env" -> HardwareTools.env(host.hardware, args);
             case "virt-host-validate" -> throw new LabSurprise("virt-host-validate without env LC_ALL=C prints in the host's locale");
             case "nvme" -> HardwareTools.nvme(host.hardware, args);

@@ -184,7 +184,7 @@ public final class Libvirt {
         return domain == null ? notFound(args.get(0)) : then.apply(domain);
     }
 
-    private static Exec notFound(String ref) {
+    static Exec notFound(String ref) {
         return Exec.fail(1, "error: failed to get domain '" + ref + "'\n");
     }
 
@@ -196,7 +196,7 @@ public final class Libvirt {
         }
     }
 
-    private Domain domain(String uuid) {
+    Domain domain(String uuid) {
         return java.util.Optional.ofNullable(domains.get(uuid)).orElseThrow(() -> new IllegalArgumentException("no lab domain " + uuid));
     }
 

@@ -66,6 +66,7 @@ public final class LabContract {
             life(recording, step);
         }
         brokenAbstraction(recording, index);
+        pinningRefusals(recording, index);
         for (PreflightCheck.Configured<?> check : checks()) {
             try {
                 check.run(recording);
@@ -138,6 +139,35 @@ public final class LabContract {
         }
     }
 
+    /**
+     * virsh's own refusals of a CPU list, which no step provokes (the catalog refuses such a cpuset before it
+     * changes anything): CPU 15 is offline on host 3, present on hosts 1 and 5 and past the 8 CPUs of even hosts;
+     * I/O threads that do not exist or already do.
+     */
+    private static void pinningRefusals(RemoteShell shell, int index) {
+        try {
+            DomainRef.Uuid running = Domains.resolve(shell, new DomainRef("vm-" + index + "-1"), false).get(0);
+            DomainRef.Uuid shutOff = Domains.resolve(shell, new DomainRef("vm-" + index + "-2"), false).get(0);
+            for (String cpus : List.of("64", "3-1", "15")) {
+                shell.run(Command.of("virsh", "emulatorpin").arg(running).arg(() -> cpus).literal("--live"));
+            }
+            shell.run(Command.of("virsh", "emulatorpin").arg(shutOff).arg(() -> "2").literal("--live"));
+            List<List<String>> iothreads = List.of(List.of("iothreadpin", "9", "2"), List.of("iothreadadd", "1"), List.of("iothreadadd", "1"),
+                    List.of("iothreadpin", "1", "64"), List.of("iothreadpin", "1", "15"), List.of("iothreadinfo"), List.of("iothreaddel", "7"),
+                    List.of("iothreaddel", "1"), List.of("iothreadinfo"));
+            for (List<String> args : iothreads) {
+                Command command = Command.of("virsh", args.get(0)).arg(running);
+                for (String arg : args.subList(1, args.size())) {
+                    command = command.arg(() -> arg);
+                }
+                shell.run(args.size() > 1 ? command.literal("--live") : command);
+            }
+            shell.run(Command.of("virsh", "iothreadadd").arg(shutOff).literal("1", "--live"));
+        } catch (RemoteFailure e) {
+            // Recorded up to here.
+        }
+    }
+
     private static List<TuningStep.Configured<?>> steps(int index) {
         String vm1 = "vm-" + index + "-1";
         String vm2 = "vm-" + index + "-2";
@@ -157,7 +187,12 @@ public final class LabContract {
                 new SelinuxContextStep().configure("step", Map.of("vg", "vg_storage")),
                 // vg_os: the one group of host 4, the contract's AppArmor host; a plan would name a group of VM disks.
                 new AppArmorRawDiskStep().configure("step", Map.of("vg", "vg_os")),
-                new QemuDiskAccessStep().configure("step", Map.of("vg", "vg_storage")));
+                new QemuDiskAccessStep().configure("step", Map.of("vg", "vg_storage")),
+                // cpuset 2 overlaps vm-N-1's vCPU pins on even hosts; CPU 15 is offline on host 3 and absent on even hosts.
+                // Few lives, each a few dozen commands: RealSshdLabTest replays every one through sshd.
+                new EmulatorPinningStep().configure("step", Map.of("domain", vm1, "cpuset", "2")),
+                new EmulatorPinningStep().configure("step", Map.of("domain", vm2, "cpuset", "15")),
+                new IothreadPinningStep().configure("step", Map.of("domain", vm1, "cpuset", "4-5,7", "iothread", "2")));
     }
 
     private static List<PreflightCheck.Configured<?>> checks() {

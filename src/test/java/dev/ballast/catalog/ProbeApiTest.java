@@ -81,6 +81,12 @@ class ProbeApiTest {
                         .statusCode(400)
                         .body("errors[0].field", equalTo("params.vg"));
             }
+            probe("probe-2.lab", Map.of("step", "emulator-pinning", "params", Map.of("domain", "all", "cpuset", attack)))
+                    .statusCode(400)
+                    .body("errors[0].field", equalTo("params.cpuset"));
+            probe("probe-2.lab", Map.of("step", "iothread-pinning", "params", Map.of("domain", "all", "cpuset", "2", "iothread", attack)))
+                    .statusCode(400)
+                    .body("errors[0].field", equalTo("params.iothread"));
         }
         probe("probe-2.lab", Map.of("step", "reboot", "params", Map.of())).statusCode(400)
                 .body("errors[0].field", equalTo("step"));
@@ -155,6 +161,10 @@ class ProbeApiTest {
                 .body("find { it.id == 'io-scheduler' }.parameters.name", equalTo(List.of("device", "scheduler")))
                 .body("find { it.id == 'hugepages' }.parameters.find { it.name == 'size' }.allowed", equalTo(List.of("2M", "1G")))
                 .body("find { it.id == 'apparmor-raw-disk' }.parameters.name", equalTo(List.of("vg")))
-                .body("find { it.id == 'qemu-disk-access' }.parameters.name", equalTo(List.of("vg")));
+                .body("find { it.id == 'qemu-disk-access' }.parameters.name", equalTo(List.of("vg")))
+                .body("find { it.id == 'emulator-pinning' }.effect", equalTo("IMMEDIATE"))
+                .body("find { it.id == 'emulator-pinning' }.parameters.name", equalTo(List.of("domain", "cpuset")))
+                .body("find { it.id == 'iothread-pinning' }.effect", equalTo("NEXT_DOMAIN_COLD_START"))
+                .body("find { it.id == 'iothread-pinning' }.parameters.name", equalTo(List.of("domain", "cpuset", "iothread")));
     }
 }

@@ -40,7 +40,7 @@ class RealSshdLabTest {
 
     static final List<String> HOSTS = List.of("hv-001.lab", "hv-002.lab", "hv-003.lab", "hv-004.lab", "hv-005.lab");
     static final List<String> STEPS = List.of("io-scheduler", "hugepages", "libvirt-disk-cache", "virtio-scsi",
-            "domain-hugepages", "lvm-thin-pool", "raw-disk-permissions");
+            "domain-hugepages", "emulator-pinning", "lvm-thin-pool", "raw-disk-permissions");
     /** The guest-agent check is probed on its own below: odd lab hosts run a domain whose agent never answers. */
     static final List<String> CHECKS = List.of("kernel", "libvirt-version", "iommu", "nvme-temperature", "pcie-link",
             "fio-baseline");
@@ -70,6 +70,8 @@ class RealSshdLabTest {
                 params: {domain: all, acceptUnknownGuests: "true"}
               - step: domain-hugepages
                 params: {domain: all}
+              - step: emulator-pinning  # CPU 4 is online on every lab host
+                params: {domain: all, cpuset: "4"}
               - step: lvm-thin-pool
                 params: {device: nvme1n1, vg: vg_lab, pool: tp_lab, size: 500G}
               - step: raw-disk-permissions
@@ -135,6 +137,11 @@ class RealSshdLabTest {
         assertThat(old.getString("task.errorKind")).isEqualTo("PREFLIGHT_FAILED");
         assertThat(old.getString("task.error")).contains("libvirt daemon 7.0.0 is older than 8.0.0");
         assertThat(old.getList("history.findAll { it.kind == 'STEP' }")).isEmpty();
+
+        // Pinned live through the stubs' virsh, not only in the XML: every running domain's emulator is on CPU 4.
+        Map<String, Object> pinned = castFacts(detail(rollout, "hv-002.lab").get("history.find { it.name == 'emulator-pinning' }.after"));
+        assertThat(pinned.entrySet().stream().filter(f -> f.getKey().startsWith("live/")).map(Map.Entry::getValue).toList())
+                .isNotEmpty().containsOnly("4");
 
         Map<String, Map<String, Object>> applied = new LinkedHashMap<>();
         Map<String, Object> original = new LinkedHashMap<>();

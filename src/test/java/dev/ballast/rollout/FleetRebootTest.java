@@ -39,6 +39,10 @@ class FleetRebootTest {
                 params: {domain: all, acceptUnknownGuests: "true"}
               - step: domain-hugepages
                 params: {domain: all}
+              - step: emulator-pinning
+                params: {domain: all, cpuset: "5"}
+              - step: iothread-pinning   # CPU 7 is offline on lab-008: refused there
+                params: {domain: all, cpuset: "6-7"}
               - step: lvm-thin-pool
                 params: {device: nvme1n1, vg: vg_lab, pool: tp_lab, size: 500G}
               - step: raw-disk-permissions
