@@ -177,6 +177,37 @@ function render(view) {
 }
 
 const FAILURES = ['FAILED', 'ROLLED_BACK'];
+let domainsAt = 0;
+
+// The failure-domain grid: one box per value of the label (a rack, a zone), one square per host.
+async function loadDomains() {
+  domainsAt = Date.now();
+  const select = document.getElementById('domain-label');
+  const data = await ballast.send('GET', '/api/rollouts/' + rolloutId + '/failure-domains'
+    + (select.value ? '?label=' + encodeURIComponent(select.value) : ''));
+  if (!select.options.length) {
+    data.labels.forEach(label => select.add(new Option(label, label)));
+    select.value = data.label || '';
+  }
+  const box = document.getElementById('domains');
+  box.replaceChildren();
+  for (const domain of data.domains) {
+    const failing = FAILURES.some(state => domain.counts[state]);
+    const section = element('section', undefined, 'domain' + (failing ? ' failing' : ''));
+    section.appendChild(element('h3', data.label + '=' + (domain.value || '(none)')));
+    section.appendChild(element('p', countsText(domain.counts), 'counts'));
+    const cells = element('div', undefined, 'cells');
+    for (const member of domain.hosts) {
+      const cell = element('a', undefined, 'cell o-' + member.state);
+      cell.href = '/rollouts/' + rolloutId + '/hosts/' + encodeURIComponent(member.host);
+      cell.title = member.host + ': ' + member.state;
+      cell.setAttribute('aria-label', cell.title);
+      cells.appendChild(cell);
+    }
+    section.appendChild(cells);
+    box.appendChild(section);
+  }
+}
 
 // The host list once, from the paged API; afterwards each host event updates its own row.
 async function loadHosts() {
@@ -227,6 +258,7 @@ function connect() {
   stream.addEventListener('rollout', (event) => {
     Object.assign(current, JSON.parse(event.data));
     render(current);
+    if (Date.now() - domainsAt > 2000 || terminal.includes(current.state)) loadDomains();
     if (terminal.includes(current.state)) {
       stream.close();
       stream = null;
@@ -241,6 +273,7 @@ function connect() {
 }
 
 document.getElementById('host-filter').addEventListener('change', loadHosts);
+document.getElementById('domain-label').addEventListener('change', loadDomains);
 // The countdown of a wave waiting out its pause moves between events.
 setInterval(() => { if (current && !terminal.includes(current.state)) render(current); }, 1000);
 
@@ -248,4 +281,5 @@ ballast.send('GET', '/api/rollouts/' + rolloutId).then(view => {
   render(view);
   connect();
   loadHosts();
+  loadDomains();
 });

@@ -56,6 +56,14 @@ public record Labels(Map<String, String> values) {
         return new Labels(raw);
     }
 
+    /** A label key given as {@code field} (a query parameter, say), or a 400 naming it. */
+    public static String key(String field, String key) {
+        return InvalidInputException.forField(field, () -> {
+            checkKey(key);
+            return key;
+        });
+    }
+
     static void checkKey(String key) {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("a label key is empty");

@@ -98,6 +98,30 @@ public class RolloutQueries {
         return new HostTaskView.Detail(task, history);
     }
 
+    /**
+     * The rollout's hosts grouped by one label's value (a rack, a zone), each with its task's state: whether
+     * failures cluster in one failure domain. {@code label} null means the plan's spread label, else rack or
+     * zone when the hosts have one.
+     */
+    public FailureDomains failureDomains(long id, String label) {
+        List<String> labels = jdbc.list("select distinct jsonb_object_keys(h.labels) from host_task t join host h on h.id = t.host_id "
+                + "where t.rollout_id = ? order by 1", r -> r.getString(1), id);
+        String spread = plans.of(id).plan().waves().spreadLabel();
+        String chosen = label != null ? label : java.util.stream.Stream.of(spread, "rack", "zone").filter(labels::contains).findFirst()
+                .orElse(labels.isEmpty() ? null : labels.get(0));
+        Map<String, FailureDomains.Domain> domains = new LinkedHashMap<>();
+        record Row(String value, String host, String state) {
+        }
+        if (chosen != null) {
+            for (Row row : jdbc.list("select coalesce(h.labels ->> ?, ''), t.host_name, t.state from host_task t "
+                    + "join host h on h.id = t.host_id where t.rollout_id = ? order by 1, 2",
+                    r -> new Row(r.getString(1), r.getString(2), r.getString(3)), chosen, id)) {
+                domains.computeIfAbsent(row.value(), FailureDomains.Domain::of).add(row.host(), row.state());
+            }
+        }
+        return new FailureDomains(chosen, labels, List.copyOf(domains.values()));
+    }
+
     static final String TASK_COLUMNS = "host_name, wave, state, attempt, error_kind, error, started_at, finished_at";
 
     private static HostTaskView task(ResultSet r) throws SQLException {

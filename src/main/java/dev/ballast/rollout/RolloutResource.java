@@ -6,6 +6,7 @@ import dev.ballast.api.Located;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.input.QueryParams;
 import dev.ballast.inventory.HostName;
+import dev.ballast.inventory.Labels;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.queue.TaskState;
 import dev.ballast.security.Role;
@@ -142,6 +143,13 @@ public class RolloutResource {
             @QueryParam("page") String page, @QueryParam("size") String size) {
         return queries.hosts(id(id), QueryParams.choice("state", state, TaskState.class),
                 QueryParams.number("page", page, 0, 0, 1_000_000), QueryParams.number("size", size, 50, 1, 500));
+    }
+
+    /** The rollout's hosts grouped by a label's value (default: the plan's spread label, else rack or zone). */
+    @GET
+    @Path("{id}/failure-domains")
+    public FailureDomains failureDomains(@PathParam("id") String id, @QueryParam("label") String label) {
+        return queries.failureDomains(id(id), label == null ? null : Labels.key("label", label));
     }
 
     @GET

@@ -108,7 +108,17 @@ class OperatorUiTest {
                 .containsExactly("o-SUCCEEDED", "o-FAILED", "o-ROLLED_BACK");
         assertThat(browser.findElements(By.cssSelector("#controls button")).stream().map(WebElement::getText))
                 .as("a FAILED rollout can only retry its failed hosts").containsExactly("Retry failed hosts");
-        browsers.look(rolloutUrl, "2-rollout-finished", d -> d.findElements(By.cssSelector("#hosts tr.host")).size() == 8);
+        // The failure-domain grid: by rack (the lab's hosts are all in r1), then by zone, each failure in its own zone.
+        wait.until(d -> d.findElements(By.cssSelector("#domains .cell")).size() == 8);
+        assertThat(browser.findElement(By.cssSelector("#domains .domain.failing")).getText())
+                .isEqualTo("rack=r1\n6 succeeded, 1 failed, 1 rolled back");
+        new Select(browser.findElement(By.id("domain-label"))).selectByValue("zone");
+        wait.until(d -> d.findElements(By.cssSelector("#domains .domain.failing")).size() == 2);
+        assertThat(browser.findElements(By.cssSelector("#domains .domain")).stream().map(WebElement::getText))
+                .containsExactly("zone=a\n3 succeeded, 1 rolled back", "zone=b\n3 succeeded, 1 failed");
+        assertThat(browser.findElement(By.cssSelector("#domains .cell.o-FAILED")).getAttribute("aria-label")).isEqualTo("lab-006: FAILED");
+        browsers.look(rolloutUrl, "2-rollout-finished", d -> d.findElements(By.cssSelector("#hosts tr.host")).size() == 8
+                && d.findElements(By.cssSelector("#domains .cell")).size() == 8);
 
         new Select(browser.findElement(By.id("host-filter"))).selectByValue("failures");
         wait.until(d -> d.findElements(By.cssSelector("#hosts tr.host")).size() == 2);
