@@ -50,8 +50,17 @@ EXTENT = 4 << 20
 LVM_FAILED = 5
 UUID = re.compile(r'[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}')
 GUEST_PING = '{"execute":"guest-ping"}'
+GUEST_INFO = '{"execute":"guest-info"}'
+# The agent of guests never upgraded (Debian 11's) and Debian 12's (GuestAgent.java); 7.x added the second list.
+OLD_AGENT, CURRENT_AGENT = '5.2.0', '7.2.0'
+AGENT_COMMANDS_5_2 = ['guest-get-devices', 'guest-get-disks', 'guest-get-osinfo', 'guest-get-fsinfo', 'guest-fsfreeze-thaw',
+                      'guest-fsfreeze-freeze-list', 'guest-fsfreeze-freeze', 'guest-fsfreeze-status', 'guest-info',
+                      'guest-ping', 'guest-sync', 'guest-sync-delimited']
+AGENT_COMMANDS_7_2 = ['guest-get-cpustats', 'guest-get-diskstats', 'guest-ssh-remove-authorized-keys',
+                      'guest-ssh-add-authorized-keys', 'guest-ssh-get-authorized-keys']
 AGENT_ANSWERS = {
     GUEST_PING: '{"return":{}}',
+    GUEST_INFO: None,  # by the agent's version: guest_info()
     '{"execute":"guest-get-osinfo"}': '{"return":{"name":"Debian GNU/Linux","kernel-release":"6.1.0-27-amd64",'
     '"version":"12 (bookworm)","pretty-name":"Debian GNU/Linux 12 (bookworm)","version-id":"12",'
     '"kernel-version":"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)","machine":"x86_64","id":"debian",'
@@ -591,7 +600,7 @@ def virsh(args, stdin=''):
     if sub == 'define':
         return expect(rest, ['--validate', '/dev/stdin'], lambda: define(libvirt, stdin))
     if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] in AGENT_ANSWERS and rest[2:] == ['--timeout', '5']:
-        return with_domain(libvirt, rest[:1], lambda d: agent_command(d, rest[1]))
+        return with_domain(libvirt, rest[:1], lambda d: agent_command(libvirt, d, rest[1]))
     if sub == 'version':
         v = libvirt['version']
         return expect(rest, ['--daemon'], lambda: ok(
@@ -620,13 +629,19 @@ def not_found(ref):
     return fail(1, f"error: failed to get domain '{ref}'\n")
 
 
-def agent_command(domain, command):
-    """What qemu-guest-agent 7.2 on Debian 12 answers, when it is connected (Libvirt.AGENT_ANSWERS)."""
+def agent_command(libvirt, domain, command):
+    """What the guest's qemu-guest-agent answers, when it is connected (GuestAgent.java)."""
     if not running(domain['uuid']):
         return fail(1, 'error: Requested operation is not valid: domain is not running\n')
     if domain['agent']:
-        return ok(AGENT_ANSWERS[command] + '\n\n')
+        return ok((guest_info(libvirt['agent_version']) if command == GUEST_INFO else AGENT_ANSWERS[command]) + '\n\n')
     return fail(1, 'error: Guest agent is not responding: QEMU guest agent is not connected\n')
+
+
+def guest_info(version):
+    supported = ([] if version == OLD_AGENT else AGENT_COMMANDS_7_2) + AGENT_COMMANDS_5_2
+    commands = ','.join('{"enabled":true,"name":"%s","success-response":true}' % name for name in supported)
+    return '{"return":{"version":"%s","supported_commands":[%s]}}' % (version, commands)
 
 
 def define(libvirt, text):
@@ -1148,7 +1163,8 @@ def init_domains(host):
     already named sda; odd hosts add vm-N-3, running with an agent that does not answer and a virtio-scsi
     controller already present, owned by OpenStack nova on every third host. Hosts divisible by four run
     libvirt 7.0.0 (Debian 11), the rest 9.0.0 (Debian 12). libosinfo metadata names vm-N-2's OS: Debian 12 on
-    hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere."""
+    hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere. Guest agents run the
+    qemu-guest-agent 5.2.0 of Debian 11, never upgraded, on hosts 2, 5, 8..., else 7.2.0."""
     os_of_2 = libosinfo_metadata('http://debian.org/debian/12') if host % 4 == 2 \
         else libosinfo_metadata('http://microsoft.com/win/2k22') if host % 4 == 0 else ''
     domains = [(1, 4194304, 2, domain_disks(host, 1, 2) + AGENT_CHANNEL, '', 3, True, True),
@@ -1165,7 +1181,8 @@ def init_domains(host):
         if is_running:
             write_file(domain_file(uuid, live=True), xml)
         listed.append({'uuid': uuid, 'name': f'vm-{host}-{n}', 'agent': agent})
-    save('libvirt', {'version': '7.0.0' if host % 4 == 0 else '9.0.0', 'domains': listed})
+    save('libvirt', {'version': '7.0.0' if host % 4 == 0 else '9.0.0', 'domains': listed,
+                     'agent_version': OLD_AGENT if host % 3 == 2 else CURRENT_AGENT})
 
 
 def domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot):

@@ -19,7 +19,6 @@ import javax.xml.stream.XMLStreamException;
 public final class Libvirt {
 
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
-    static final String GUEST_PING = "{\"execute\":\"guest-ping\"}";
 
     static final class Domain {
         final String uuid;
@@ -29,6 +28,8 @@ public final class Libvirt {
         /** The XML the running QEMU process was started with; null while shut off. */
         String live;
         boolean agentConnected;
+        /** The qemu-guest-agent version inside the guest, as guest-info reports it. */
+        String agentVersion = GuestAgent.CURRENT;
 
         Domain(String uuid, String name, String inactive, boolean running, boolean agentConnected) {
             this.uuid = uuid;
@@ -114,24 +115,17 @@ public final class Libvirt {
     }
 
     private Exec agentCommand(List<String> args) {
-        if (args.size() != 4 || !AGENT_ANSWERS.containsKey(args.get(1)) || !args.subList(2, 4).equals(List.of("--timeout", "5"))) {
+        if (args.size() != 4 || !GuestAgent.knows(args.get(1)) || !args.subList(2, 4).equals(List.of("--timeout", "5"))) {
             throw new LabSurprise("virsh qemu-agent-command " + args);
         }
         return withDomain(args.subList(0, 1), 1, d -> {
             if (!d.running()) {
                 return Exec.fail(1, "error: Requested operation is not valid: domain is not running\n");
             }
-            return d.agentConnected ? Exec.ok(AGENT_ANSWERS.get(args.get(1)) + "\n\n")
+            return d.agentConnected ? Exec.ok(GuestAgent.answer(args.get(1), d.agentVersion) + "\n\n")
                     : Exec.fail(1, "error: Guest agent is not responding: QEMU guest agent is not connected\n");
         });
     }
-
-    /** What the guest agents of the lab (qemu-guest-agent 7.2 on Debian 12) answer, by command. */
-    private static final Map<String, String> AGENT_ANSWERS = Map.of(GUEST_PING, "{\"return\":{}}",
-            "{\"execute\":\"guest-get-osinfo\"}", "{\"return\":{\"name\":\"Debian GNU/Linux\",\"kernel-release\":"
-                    + "\"6.1.0-27-amd64\",\"version\":\"12 (bookworm)\",\"pretty-name\":\"Debian GNU/Linux 12 (bookworm)\","
-                    + "\"version-id\":\"12\",\"kernel-version\":\"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\","
-                    + "\"machine\":\"x86_64\",\"id\":\"debian\",\"kernel-name\":\"Linux\"}}");
 
     private Exec printVersion() {
         return Exec.ok("Compiled against library: libvirt " + version + "\nUsing library: libvirt " + version
@@ -293,5 +287,10 @@ public final class Libvirt {
 
     public synchronized void agentConnected(String uuid, boolean connected) {
         domain(uuid).agentConnected = connected;
+    }
+
+    /** The guest's qemu-guest-agent is replaced by one of this version, as an upgrade inside the guest does. */
+    public synchronized void agentVersion(String uuid, String version) {
+        domain(uuid).agentVersion = version;
     }
 }

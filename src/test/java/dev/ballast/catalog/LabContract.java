@@ -149,6 +149,7 @@ public final class LabContract {
                 new PcieLinkCheck().configure("check", Map.of("controller", "nvme1")),
                 new FioBaselineCheck().configure("check", Map.of("device", "nvme0n1", "runtime", "5")),
                 new GuestAgentCheck().configure("check", Map.of("domain", "all")),
+                new GuestAgentCheck().configure("check", Map.of("domain", "all", "minVersion", "7.0")),
                 new KernelIoErrorsCheck().configure("check", Map.of()));
     }
 }
