@@ -25,6 +25,7 @@ taken out of what they print. Owners live in a table there (a normal user cannot
 
 import collections
 import contextlib
+import datetime
 import fcntl
 import functools
 import itertools
@@ -595,8 +596,11 @@ def virsh(args, stdin=''):
         # Without --security-info virsh leaves out the graphics password, which is why capture asks for it.
         return with_domain(libvirt, rest, lambda d: ok(re.sub(" passwd='[^']*'", '', read_file(
             domain_file(d['uuid'], live=running(d['uuid']))))))
-    if sub == 'domstate':
-        return with_domain(libvirt, rest, lambda d: ok(('running' if running(d['uuid']) else 'shut off') + '\n\n'))
+    if sub == 'domstate' and rest[:1] == ['--reason']:
+        return with_domain(libvirt, rest[1:], lambda d: ok(('running' if running(d['uuid']) else 'shut off')
+                                                           + f" ({d['reason']})\n\n"))
+    if sub == 'domname':
+        return with_domain(libvirt, rest, lambda d: ok(d['name'] + '\n\n'))
     if sub == 'define':
         return expect(rest, ['--validate', '/dev/stdin'], lambda: define(libvirt, stdin))
     if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] in AGENT_ANSWERS and rest[2:] == ['--timeout', '5']:
@@ -638,6 +642,72 @@ def agent_command(libvirt, domain, command):
     return fail(1, 'error: Guest agent is not responding: QEMU guest agent is not connected\n')
 
 
+QEMU_LOGS = '/var/log/libvirt/qemu'
+# When the lab's guests first started (QemuLogs.FIRST_START): fixed, so that both labs print the same bytes.
+FIRST_START = datetime.datetime(2026, 11, 28, 6, 12, 41, 532000, tzinfo=datetime.timezone.utc)
+
+
+def libvirt_time(at_time):
+    return at_time.strftime('%Y-%m-%d %H:%M:%S.') + f'{at_time.microsecond // 1000:03d}+0000'
+
+
+def append_log(name, text):
+    with open(at(f'{QEMU_LOGS}/{name}.log'), 'a') as log:
+        log.write(text)
+
+
+def qemu_start(libvirt, domain, xml, at_time, free_huge_kib=None):
+    """libvirt starts QEMU from the persistent XML and logs it (QemuLogs.java, Qemu.java); a guest QEMU cannot run
+    fails with QEMU's error and is shut off (failed). Answers virsh's error, or None."""
+    name, old = domain['name'], libvirt['version'].startswith('7.')
+    home = f"/var/lib/libvirt/qemu/domain-{libvirt['next_id']}-{name}"
+    libvirt['next_id'] += 1
+    kib = int(re.search(r"<memory unit='KiB'>(\d+)</memory>", xml)[1])
+    vcpus = re.search(r"<vcpu placement='static'>(\d+)</vcpu>", xml)[1]
+    hardware = load('hardware')
+    package = '7.0.0-3+deb11u3 (Debian), qemu version: 5.2.0Debian 1:5.2+dfsg-11+deb11u3' if old \
+        else '9.0.0-4+deb12u2 (Debian), qemu version: 7.2.0Debian 1:7.2+dfsg-7+deb12u7'
+    lines = ['LC_ALL=C', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', f'HOME={home}',
+             f'XDG_DATA_HOME={home}/.local/share', f'XDG_CACHE_HOME={home}/.cache', f'XDG_CONFIG_HOME={home}/.config',
+             '/usr/bin/qemu-system-x86_64', f'-name guest={name},debug-threads=on', '-S',
+             '-object \'{"qom-type":"secret","id":"masterKey0","format":"raw","file":"' + home + '/master-key.aes"}\'',
+             '-machine pc-q35-7.2,usb=off,dump-guest-core=off,memory-backend=pc.ram', '-accel kvm', '-cpu host,migratable=on',
+             f'-m {kib // 1024}', '-object \'{"qom-type":"memory-backend-ram","id":"pc.ram","size":' + str(kib * 1024) + '}\'',
+             f'-smp {vcpus},sockets={vcpus},cores=1,threads=1', f"-uuid {domain['uuid']}", '-no-user-config', '-nodefaults']
+    sources = re.findall(r"<source dev='([^']+)'/>", xml)
+    blockdevs = []
+    for i, source in enumerate(sources):
+        node = len(sources) - i
+        blockdev = ('{"driver":"host_device","filename":"' + source + f'","node-name":"libvirt-{node}-storage",'
+                    '"auto-read-only":true,"discard":"unmap"}')
+        blockdevs.append((source, blockdev))
+        lines += [f"-blockdev '{blockdev}'",
+                  f'-blockdev \'{{"node-name":"libvirt-{node}-format","read-only":false,"driver":"raw",'
+                  f'"file":"libvirt-{node}-storage"}}\'',
+                  f'-device \'{{"driver":"virtio-blk-pci","drive":"libvirt-{node}-format","id":"virtio-disk{i}"}}\'']
+    lines += ['-vnc 127.0.0.1:0,password' if old else '-vnc 127.0.0.1:0,password=on', '-msg timestamp=on']
+    append_log(name, f"{libvirt_time(at_time)}: starting up libvirt version: {libvirt['version']}, package: {package}, "
+                     f"kernel: {hardware['kernel']}, hostname: {libvirt['hostname']}\n" + ' \\\n'.join(lines) + '\n')
+    root = parse_xml(xml)
+    backing = root.child('memoryBacking')
+    error = None
+    if free_huge_kib is not None and backing is not None and backing.child('hugepages') is not None and kib > free_huge_kib:
+        error = 'os_mem_prealloc: Insufficient free host memory pages available to allocate guest RAM'
+    for source, blockdev in blockdevs:
+        if error is None and source in libvirt.get('denied', []):
+            error = f"-blockdev {blockdev}: Could not open '{source}': Permission denied"
+    if error is None:
+        write_file(domain_file(domain['uuid'], live=True), xml)
+        domain['reason'] = 'booted'
+        return None
+    qemu_time = at_time + datetime.timedelta(milliseconds=61)
+    append_log(name, qemu_time.strftime('%Y-%m-%dT%H:%M:%S.%fZ') + f' qemu-system-x86_64: {error}\n'
+               f'{libvirt_time(at_time + datetime.timedelta(milliseconds=112))}: shutting down, reason=failed\n')
+    domain['reason'] = 'failed'
+    return (f"error: Failed to start domain '{name}'\nerror: internal error: qemu unexpectedly closed the monitor: {error}"
+            + (': Cannot allocate memory' if error.startswith('os_mem') else ''))
+
+
 def guest_info(version):
     supported = ([] if version == OLD_AGENT else AGENT_COMMANDS_7_2) + AGENT_COMMANDS_5_2
     commands = ','.join('{"enabled":true,"name":"%s","success-response":true}' % name for name in supported)
@@ -668,7 +738,7 @@ def define(libvirt, text):
     assign_addresses(devices)
     if not found:
         # As libvirt does: an unknown UUID defines a new domain, shut off, whatever host it may run on elsewhere.
-        found = [{'uuid': root.child_text('uuid'), 'name': root.child_text('name'), 'agent': False}]
+        found = [{'uuid': root.child_text('uuid'), 'name': root.child_text('name'), 'agent': False, 'reason': 'unknown'}]
         libvirt['domains'].append(found[0])
         save('libvirt', libvirt)
     write_file(domain_file(found[0]['uuid']), format_xml(root))
@@ -1173,16 +1243,18 @@ def init_domains(host):
         domains.append((3, 8388608, 4, domain_disks(host, 3, 1) + SCSI_CONTROLLER + AGENT_CHANNEL,
                         nova_metadata(host) if host % 3 == 0 else '', 5, True, False))
     os.mkdir(at(f'{STATE}/domains'))
-    listed = []
+    os.makedirs(at(QEMU_LOGS), exist_ok=True)
+    libvirt = {'version': '7.0.0' if host % 4 == 0 else '9.0.0', 'domains': [], 'hostname': f'hv-{host:03d}', 'next_id': 1,
+               'agent_version': OLD_AGENT if host % 3 == 2 else CURRENT_AGENT}
     for n, memory, vcpus, devices, metadata, nic_slot, is_running, agent in domains:
         uuid = f'{0x6c616200 + host:08x}-{n:04x}-4{host % 4096:03x}-8{n:03x}-{host * 1000 + n:012x}'
         xml = format_xml(parse_xml(domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot)))
         write_file(domain_file(uuid), xml)
+        domain = {'uuid': uuid, 'name': f'vm-{host}-{n}', 'agent': agent, 'reason': 'unknown'}
+        libvirt['domains'].append(domain)
         if is_running:
-            write_file(domain_file(uuid, live=True), xml)
-        listed.append({'uuid': uuid, 'name': f'vm-{host}-{n}', 'agent': agent})
-    save('libvirt', {'version': '7.0.0' if host % 4 == 0 else '9.0.0', 'domains': listed,
-                     'agent_version': OLD_AGENT if host % 3 == 2 else CURRENT_AGENT})
+            qemu_start(libvirt, domain, xml, FIRST_START)
+    save('libvirt', libvirt)
 
 
 def domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot):
@@ -1322,8 +1394,11 @@ def reboot():
     pages as QEMU does. Answers the errors of the guests that did not start."""
     libvirt = load('libvirt')
     were_running = [d for d in libvirt['domains'] if running(d['uuid'])]
+    now = datetime.datetime.now(datetime.timezone.utc)
     for domain in were_running:
         os.remove(at(domain_file(domain['uuid'], live=True)))
+        append_log(domain['name'], f'{libvirt_time(now)}: shutting down, reason=shutdown\n')
+        domain['reason'] = 'shutdown'
     pages = {kib: 0 for kib in HUGEPAGE_SIZES_KIB}
     for disk, active in load('boot')['schedulers'].items():
         path = f'/sys/block/{disk}/queue/scheduler'
@@ -1353,15 +1428,11 @@ def reboot():
 
     errors = []
     for domain in were_running:
-        root = parse_xml(read_file(domain_file(domain['uuid'])))
-        backing = root.child('memoryBacking')
-        free_kib = pages[2048] * 2048 - guest_memory()[1]
-        if backing is not None and backing.child('hugepages') is not None and int(root.child_text('memory').strip()) > free_kib:
-            errors.append(f"error: Failed to start domain '{domain['name']}'\nerror: internal error: qemu unexpectedly closed "
-                          'the monitor: os_mem_prealloc: Insufficient free host memory pages available to allocate guest '
-                          'RAM: Cannot allocate memory')
-        else:
-            write_file(domain_file(domain['uuid'], live=True), read_file(domain_file(domain['uuid'])))
+        error = qemu_start(libvirt, domain, read_file(domain_file(domain['uuid'])), datetime.datetime.now(datetime.timezone.utc),
+                           pages[2048] * 2048 - guest_memory()[1])
+        if error is not None:
+            errors.append(error)
+    save('libvirt', libvirt)
     rewrite_in_place('/proc/meminfo', meminfo(pages))
     return errors
 

@@ -18,7 +18,8 @@ import dev.ballast.remote.RemoteShell;
  * the running domains, since a shut-off domain has no agent to ask. With {@code minVersion} each agent's
  * {@code guest-info} version must be at least that: the manual's trap is an agent older than the host's
  * libvirt expects, which answers a ping yet fails to quiesce file systems during a snapshot, so the
- * libvirt daemon's version is reported next to every agent's.
+ * libvirt daemon's version is reported next to every agent's. {@code all} also fails on a domain that should be
+ * running and is not (crashed, or its start failed), whose QEMU log {@link #diagnose} then reads.
  */
 final class GuestAgentCheck extends PreflightCheck<GuestAgentCheck.Params> {
 
@@ -58,7 +59,8 @@ final class GuestAgentCheck extends PreflightCheck<GuestAgentCheck.Params> {
     public CheckResult run(RemoteShell shell, Params p) throws RemoteFailure {
         DomainRef domain = p.domain();
         List<DomainRef.Uuid> uuids = Domains.resolve(shell, domain, true);
-        if (uuids.isEmpty()) {
+        Map<String, String> stopped = domain.all() ? troubled(shell, uuids) : Map.of();
+        if (uuids.isEmpty() && stopped.isEmpty()) {
             return domain.all() ? CheckResult.notApplicable("no domain is running")
                     : CheckResult.failed("no domain named " + domain.text(), PONG, "the host defines no domain named "
                             + domain.text());
@@ -74,14 +76,41 @@ final class GuestAgentCheck extends PreflightCheck<GuestAgentCheck.Params> {
                 silent.add(uuid.value() + ": " + answer);
             }
         }
+        stopped.forEach((uuid, state) -> {
+            answers.put(uuid, state);
+            silent.add(uuid + ": should be running, but is " + state);
+        });
         String observed = String.join("\n", answers.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
         String expected = String.join("\n", answers.keySet().stream().map(uuid -> uuid + ": " + PONG).toList());
         if (!silent.isEmpty()) {
             return CheckResult.failed(observed, expected, "the guest agent did not answer on " + silent.size() + " of "
-                    + uuids.size() + " domains: " + String.join("; ", silent)).withFigures(answers);
+                    + answers.size() + " domains: " + String.join("; ", silent)).withFigures(answers);
         }
         return p.minVersion() == null ? CheckResult.passed(observed, expected).withFigures(answers)
                 : versions(shell, answers, p.minVersion());
+    }
+
+    /**
+     * The defined domains that are not running although they should be: crashed, or shut off because their start
+     * failed or QEMU died. A guest someone shut down is no concern of this check.
+     */
+    private static Map<String, String> troubled(RemoteShell shell, List<DomainRef.Uuid> running) throws RemoteFailure {
+        Map<String, String> troubled = new LinkedHashMap<>();
+        for (DomainRef.Uuid uuid : Domains.resolve(shell, new DomainRef(DomainRef.ALL), false)) {
+            if (!running.contains(uuid)) {
+                Domains.State state = Domains.state(shell, uuid);
+                if (state.troubled()) {
+                    troubled.put(uuid.value(), state.toString());
+                }
+            }
+        }
+        return troubled;
+    }
+
+    /** The QEMU logs of the addressed domains that crashed or failed to start. */
+    @Override
+    public List<DomainLog> diagnose(RemoteShell shell, Params p) throws RemoteFailure {
+        return DomainLog.of(shell, Domains.resolve(shell, p.domain(), false), true);
     }
 
     /** Every agent's guest-info version against the minimum; the agents all answered a ping. */

@@ -24,7 +24,7 @@ public final class HostState {
         this.faults = faults;
         this.disks = new Disks(faults);
         this.hugepages = new Hugepages(memTotalKib, faults, libvirt);
-        this.files = List.of(etc, disks, hugepages);
+        this.files = List.of(etc, disks, hugepages, libvirt.qemu.logs);
     }
 
     synchronized Exec execute(List<String> argv, String stdin) {

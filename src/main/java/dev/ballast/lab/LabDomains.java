@@ -16,8 +16,8 @@ final class LabDomains {
     private LabDomains() {
     }
 
-    static void populate(Libvirt libvirt, int host) {
-        libvirt.version(host % 4 == 0 ? "7.0.0" : "9.0.0");
+    static void populate(Libvirt libvirt, int host, String kernel) {
+        libvirt.version(host % 4 == 0 ? "7.0.0" : "9.0.0", String.format("hv-%03d", host), kernel);
         libvirt.add(domain(new Spec(host, 1, 4194304, 2, disks(host, 1, 2) + agentChannel(), "", 3)), true, true);
         String os = host % 4 == 2 ? libosinfo("http://debian.org/debian/12") : host % 4 == 0 ? libosinfo("http://microsoft.com/win/2k22")
                 : "";

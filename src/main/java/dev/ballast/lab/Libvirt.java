@@ -1,5 +1,6 @@
 package dev.ballast.lab;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,46 +21,25 @@ public final class Libvirt {
 
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
-    static final class Domain {
-        final String uuid;
-        final String name;
-        /** The persistent XML; null for a transient domain, which exists only while it runs. */
-        String inactive;
-        /** The XML the running QEMU process was started with; null while shut off. */
-        String live;
-        boolean agentConnected;
-        /** The qemu-guest-agent version inside the guest, as guest-info reports it. */
-        String agentVersion = GuestAgent.CURRENT;
-
-        Domain(String uuid, String name, String inactive, boolean running, boolean agentConnected) {
-            this.uuid = uuid;
-            this.name = name;
-            this.inactive = inactive;
-            this.live = running ? inactive : null;
-            this.agentConnected = agentConnected;
-        }
-
-        boolean running() {
-            return live != null;
-        }
-
-        boolean persistent() {
-            return inactive != null;
-        }
-    }
-
-    private final Map<String, Domain> domains = new LinkedHashMap<>();
+    private final Map<String, LabDomain> domains = new LinkedHashMap<>();
     private volatile String version = "9.0.0";
+    final Qemu qemu = new Qemu();
 
+    /** A domain as the lab host starts with it; a running one was started at {@link QemuLogs#FIRST_START}. */
     synchronized void add(String xml, boolean running, boolean agentConnected) {
         LibvirtXml.Element root = parseOrFail(xml);
         String formatted = LibvirtXml.format(root);
-        Domain domain = new Domain(root.childText("uuid"), root.childText("name"), formatted, running, agentConnected);
+        LabDomain domain = new LabDomain(root.childText("uuid"), root.childText("name"), formatted, false, agentConnected);
         domains.put(domain.uuid, domain);
+        if (running) {
+            qemu.start(domain, Long.MAX_VALUE, QemuLogs.FIRST_START);
+        }
     }
 
-    void version(String daemonVersion) {
+    /** The daemon's version, which the domains' logs name too; the host's hostname and kernel are for the logs alone. */
+    void version(String daemonVersion, String hostname, String kernel) {
         this.version = daemonVersion;
+        qemu.logs.host(hostname, kernel, daemonVersion);
     }
 
     synchronized Exec virsh(List<String> args, String stdin) {
@@ -69,7 +49,10 @@ public final class Libvirt {
             case "list" -> list(rest);
             case "domuuid" -> domuuid(rest);
             case "dumpxml" -> dumpxml(rest);
-            case "domstate" -> withDomain(rest, 1, d -> Exec.ok((d.running() ? "running" : "shut off") + "\n\n"));
+            case "domstate" -> rest.isEmpty() || !rest.get(0).equals("--reason") ? surprise("virsh domstate " + rest)
+                    : withDomain(rest.subList(1, rest.size()), 1, d -> Exec.ok((d.running() ? "running" : "shut off") + " ("
+                            + d.reason + ")\n\n"));
+            case "domname" -> withDomain(rest, 1, d -> Exec.ok(d.name + "\n\n"));
             case "define" -> LabPrograms.expect(rest, List.of("--validate", "/dev/stdin"), () -> define(stdin));
             case "qemu-agent-command" -> agentCommand(rest);
             case "version" -> LabPrograms.expect(rest, List.of("--daemon"), this::printVersion);
@@ -78,11 +61,11 @@ public final class Libvirt {
     }
 
     private Exec list(List<String> args) {
-        java.util.function.Predicate<Domain> listed;
+        java.util.function.Predicate<LabDomain> listed;
         if (args.equals(List.of("--all", "--uuid"))) {
             listed = d -> true;
         } else if (args.equals(List.of("--uuid"))) {
-            listed = Domain::running;
+            listed = LabDomain::running;
         } else if (args.equals(List.of("--all", "--uuid", "--transient"))) {
             listed = d -> !d.persistent();
         } else {
@@ -144,8 +127,8 @@ public final class Libvirt {
             throw new LabSurprise("define of something that is not a domain: " + root.name);
         }
         String uuid = root.childText("uuid");
-        Domain domain = domains.get(uuid);
-        Domain sameName = domains.values().stream().filter(d -> d.name.equals(root.childText("name"))).findFirst().orElse(null);
+        LabDomain domain = domains.get(uuid);
+        LabDomain sameName = domains.values().stream().filter(d -> d.name.equals(root.childText("name"))).findFirst().orElse(null);
         if (sameName != null && sameName != domain) {
             return Exec.fail(1, "error: Failed to define domain from /dev/stdin\nerror: operation failed: domain '" + sameName.name
                     + "' already exists with uuid " + sameName.uuid + "\n");
@@ -155,7 +138,7 @@ public final class Libvirt {
         }
         if (domain == null) {
             // As libvirt does: an unknown UUID defines a new domain, shut off, whatever host it may run on elsewhere.
-            domain = new Domain(uuid, root.childText("name"), LibvirtXml.format(root), false, false);
+            domain = new LabDomain(uuid, root.childText("name"), LibvirtXml.format(root), false, false);
             domains.put(uuid, domain);
         }
         String duplicate = DefineRules.duplicateTarget(root.child("devices"));
@@ -168,19 +151,23 @@ public final class Libvirt {
         return Exec.ok("Domain '" + domain.name + "' defined from /dev/stdin\n\n");
     }
 
-    private Exec withDomain(List<String> args, int count, java.util.function.Function<Domain, Exec> then) {
+    private Exec withDomain(List<String> args, int count, java.util.function.Function<LabDomain, Exec> then) {
         if (args.size() != count || !UUID.matcher(args.get(0)).matches()) {
             throw new LabSurprise("a domain must be addressed by its UUID alone, got " + args);
         }
-        Domain domain = domains.get(args.get(0));
+        LabDomain domain = domains.get(args.get(0));
         return domain == null ? notFound(args.get(0)) : then.apply(domain);
+    }
+
+    private static Exec surprise(String what) {
+        throw new LabSurprise(what);
     }
 
     private static Exec notFound(String ref) {
         return Exec.fail(1, "error: failed to get domain '" + ref + "'\n");
     }
 
-    private static LibvirtXml.Element parseOrFail(String xml) {
+    static LibvirtXml.Element parseOrFail(String xml) {
         try {
             return LibvirtXml.parse(xml);
         } catch (XMLStreamException e) {
@@ -188,8 +175,8 @@ public final class Libvirt {
         }
     }
 
-    private Domain domain(String uuid) {
-        Domain domain = domains.get(uuid);
+    private LabDomain domain(String uuid) {
+        LabDomain domain = domains.get(uuid);
         if (domain == null) {
             throw new IllegalArgumentException("no lab domain " + uuid);
         }
@@ -218,11 +205,32 @@ public final class Libvirt {
 
     /** Shutdown and start: the only way a defined change reaches a running domain. */
     public synchronized void coldStart(String uuid) {
-        Domain domain = domain(uuid);
+        String error = restart(uuid);
+        if (error != null) {
+            throw new IllegalStateException(error);
+        }
+    }
+
+    /** {@code virsh shutdown} and {@code virsh start}, as an operator runs them: answers virsh's error, or null. */
+    public synchronized String restart(String uuid) {
+        LabDomain domain = domain(uuid);
         if (!domain.persistent()) {
             throw new IllegalStateException("transient lab domain " + uuid + " would end at shutdown, with nothing to start");
         }
-        domain.live = domain.inactive;
+        if (domain.running()) {
+            qemu.logs.stopped(domain.name, "shutdown", Instant.now());
+        }
+        return qemu.start(domain, Long.MAX_VALUE, Instant.now());
+    }
+
+    /** QEMU may no longer open this block device, as when its SELinux label or AppArmor profile does not allow it. */
+    public synchronized void denyOpen(String path) {
+        qemu.deny(path);
+    }
+
+    /** A line written into the domain's QEMU log, as QEMU or a tool of the host's own writes one. */
+    public synchronized void logLine(String uuid, String line) {
+        qemu.logs.append(domain(uuid).name, line);
     }
 
     /** The persistent domains that run: libvirt-guests starts them again at boot. */
@@ -233,24 +241,16 @@ public final class Libvirt {
     /** Every guest stops; a transient domain ends with its QEMU process and is gone, as after a real reboot. */
     synchronized void stopAll() {
         domains.values().removeIf(d -> !d.persistent());
-        domains.values().forEach(d -> d.live = null);
+        domains.values().stream().filter(LabDomain::running).forEach(d -> {
+            qemu.logs.stopped(d.name, "shutdown", Instant.now());
+            d.reason = "shutdown";
+            d.live = null;
+        });
     }
 
-    /**
-     * Starts a guest from its persistent XML at boot; answers the error QEMU gives when the guest is backed by
-     * huge pages the host does not hold free, else null.
-     */
+    /** Starts a guest from its persistent XML at boot (see {@link Qemu#start}); answers virsh's error, or null. */
     synchronized String startAtBoot(String uuid, long freeHugeKib) {
-        Domain domain = domain(uuid);
-        LibvirtXml.Element root = parseOrFail(domain.inactive);
-        LibvirtXml.Element backing = root.child("memoryBacking");
-        long kib = Long.parseLong(root.childText("memory").strip());
-        if (backing != null && backing.child("hugepages") != null && kib > freeHugeKib) {
-            return "error: Failed to start domain '" + domain.name + "'\nerror: internal error: qemu unexpectedly closed the monitor: "
-                    + "os_mem_prealloc: Insufficient free host memory pages available to allocate guest RAM: Cannot allocate memory";
-        }
-        domain.live = domain.inactive;
-        return null;
+        return qemu.start(domain(uuid), freeHugeKib, Instant.now());
     }
 
     /**
@@ -259,7 +259,7 @@ public final class Libvirt {
      */
     public synchronized String startTransient(String xml) {
         LibvirtXml.Element root = parseOrFail(xml);
-        Domain domain = new Domain(root.childText("uuid"), root.childText("name"), null, false, false);
+        LabDomain domain = new LabDomain(root.childText("uuid"), root.childText("name"), null, false, false);
         domain.live = LibvirtXml.format(root);
         domains.put(domain.uuid, domain);
         return domain.uuid;
@@ -281,7 +281,7 @@ public final class Libvirt {
 
     /** An edit of the persistent XML made outside Ballast, as {@code virsh edit} makes it. */
     public synchronized void editByHand(String uuid, java.util.function.UnaryOperator<String> edit) {
-        Domain domain = domain(uuid);
+        LabDomain domain = domain(uuid);
         domain.inactive = edit.apply(domain.inactive);
     }
 

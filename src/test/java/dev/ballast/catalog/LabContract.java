@@ -22,7 +22,7 @@ import dev.ballast.remote.RemoteShell;
  * The contract between the two labs: what each command the catalog sends answers on a lab host of a given
  * index, as committed transcripts (argv and stdin; exit code, stdout and stderr). They are recorded from
  * the in-process lab by running every step's whole life (probe, apply, verify, rollback) and every check on
- * a fresh host, and replayed, command by command, against the real-sshd lab's stubs: any byte that differs
+ * a fresh host, each followed by the diagnosis a failure would read (the domains' QEMU logs), and replayed, command by command, against the real-sshd lab's stubs: any byte that differs
  * is a place where one lab would let the catalog pass and the other would not. A transcript that no longer
  * matches what the catalog sends is re-recorded with {@code -Dlab.contract.record=true}.
  */
@@ -64,10 +64,16 @@ public final class LabContract {
         };
         for (TuningStep.Configured<?> step : steps(index)) {
             life(recording, step);
+            try {
+                step.diagnose(recording);
+            } catch (RemoteFailure | RuntimeException e) {
+                // As below: the answers are the contract.
+            }
         }
         for (PreflightCheck.Configured<?> check : checks()) {
             try {
                 check.run(recording);
+                check.diagnose(recording);
             } catch (RemoteFailure | RuntimeException e) {
                 // What the check made of the answers is its own tests' business; the answers are recorded.
             }
