@@ -67,6 +67,9 @@ AGENT_ANSWERS = {
     '"kernel-version":"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)","machine":"x86_64","id":"debian",'
     '"kernel-name":"Linux"}}'}
 SCHEDULER = re.compile(r'/sys/block/([a-z0-9-]+)/queue/scheduler')
+QUEUE_VALUE = re.compile(r'/sys/block/([a-z0-9-]+)/queue/(nr_requests|read_ahead_kb)')
+# The kernel's BLKDEV_MIN_RQ, BLKDEV_DEFAULT_RQ and MAX_SCHED_RQ (Disks.java).
+MIN_RQ, DEFAULT_RQ, MAX_SCHED_RQ, READ_AHEAD_KB = 4, 128, 2048, 128
 HUGEPAGE_KNOB = re.compile(r'/sys/kernel/mm/hugepages/hugepages-([0-9]+)kB/nr_hugepages')
 HUGEPAGE_SIZES_KIB = (2048, 1048576)
 
@@ -163,8 +166,11 @@ def tee(args, stdin):
             return ok(text)  # a stacked device: the kernel takes any write and changes nothing (Disks.java)
         if text.strip() not in offered:
             return fail(1, f'tee: {path}: Invalid argument\n')
-        rewrite_in_place(path, render_scheduler(offered, text.strip()))
+        set_scheduler(path, text.strip())
         return ok(text)
+    queue = QUEUE_VALUE.fullmatch(path)
+    if queue and os.path.isfile(at(path)):
+        return ok(text) if set_queue_value(queue[1], queue[2], text.strip()) else fail(1, f'tee: {path}: Invalid argument\n')
     knob = HUGEPAGE_KNOB.fullmatch(path)
     if knob and int(knob[1]) in HUGEPAGE_SIZES_KIB:
         if not re.fullmatch('[0-9]{1,12}', text.strip()):
@@ -172,6 +178,37 @@ def tee(args, stdin):
         reserve_hugepages(int(knob[1]), int(text.strip()))
         return ok(text)
     raise Unexpected()
+
+
+def depth_for(disk, active):
+    """What the kernel sets nr_requests to when a scheduler starts (Disks.java): none gives the hardware queue depth,
+    a scheduler twice the depth, at most 256."""
+    depth = load('boot')['depths'][disk]
+    return depth if active == 'none' else 2 * min(depth, DEFAULT_RQ)
+
+
+def set_scheduler(path, wanted):
+    """Switching the scheduler resets the queue depth, as in Linux 6.1."""
+    offered, active = scheduler(path)
+    if active is not None and wanted != active:
+        disk = SCHEDULER.fullmatch(path)[1]
+        rewrite_in_place(path, render_scheduler(offered, wanted))
+        rewrite_in_place(f'/sys/block/{disk}/queue/nr_requests', f'{depth_for(disk, wanted)}\n')
+
+
+def set_queue_value(disk, name, value):
+    """nr_requests above what the queue allows (none: the hardware queue depth; a scheduler: 2048) is EINVAL, and a
+    stacked device's bio-based queue refuses every depth; below 4 it is 4. False for EINVAL."""
+    if not re.fullmatch('[0-9]{1,9}', value):
+        return False
+    number = int(value)
+    if name == 'nr_requests':
+        active = scheduler(f'/sys/block/{disk}/queue/scheduler')[1]
+        if active is None or number > (load('boot')['depths'][disk] if active == 'none' else MAX_SCHED_RQ):
+            return False
+        number = max(MIN_RQ, number)
+    rewrite_in_place(f'/sys/block/{disk}/queue/{name}', f'{number}\n')
+    return True
 
 
 def kernel_path(arg):
@@ -1198,6 +1235,7 @@ def init_sysfs(index, hardware):
     directory, whose device link points back up to the function, as in real sysfs."""
     nvme = ['none', 'mq-deadline', 'kyber', 'bfq']
     boot = {}  # what the distribution sets at boot: the scheduler each disk was found with
+    depths = {}
     for disk, offered, active, wwid_file, wwid in [
             ('nvme0n1', nvme, 'none' if index % 5 == 0 else 'mq-deadline', 'wwid', f'eui.0025385b{index:08x}'),
             ('nvme1n1', nvme, 'none', 'wwid', f'eui.0025385c{index:08x}'),
@@ -1208,10 +1246,15 @@ def init_sysfs(index, hardware):
             ('dm-0', ['none'], None, None, None), ('md0', ['none'], None, None, None),
             ('nvme2n1', ['none'], None, 'wwid', f'eui.0025385d{index:08x}')]:
         create(f'/sys/block/{disk}/queue/scheduler', render_scheduler(offered, active))
+        depth = 1023 if disk.startswith('nvme') else 32  # an NVMe controller's tags, a SATA disk's NCQ depth
+        create(f'/sys/block/{disk}/queue/nr_requests',
+               f'{DEFAULT_RQ if active is None else depth if active == "none" else 2 * min(depth, DEFAULT_RQ)}\n')
+        create(f'/sys/block/{disk}/queue/read_ahead_kb', f'{READ_AHEAD_KB}\n')
+        depths[disk] = depth
         boot[disk] = active
         if wwid_file:
             create(f'/sys/block/{disk}/{wwid_file}', wwid + '\n')
-    save('boot', {'schedulers': {disk: active for disk, active in boot.items() if active is not None}})
+    save('boot', {'schedulers': {disk: active for disk, active in boot.items() if active is not None}, 'depths': depths})
     os.makedirs(at('/sys/class/nvme'))
     for c in hardware['controllers']:
         function = f'{c["parent"]}/{c["address"]}'
@@ -1381,8 +1424,9 @@ def init_etc():
 BOOT_SYSCTL = re.compile(r'^\s*vm\.nr_hugepages\s*=\s*(\d+)\s*$', re.M)
 BOOT_CMDLINE = re.compile(r'(?<!\S)hugepages=(\d+)(?!\S)')
 BOOT_TMPFILES = re.compile(r'^w\s+/sys/kernel/mm/hugepages/hugepages-(\d+)kB/nr_hugepages\s+-\s+-\s+-\s+-\s+(\d+)\s*$', re.M)
-BOOT_SCHEDULER_RULE = re.compile(r'^ACTION=="add\|change", SUBSYSTEM=="block", (?:ATTRS\{wwid\}=="([^"]+)"|KERNEL=="([^"]+)"), '
-                                 r'ATTR\{queue/scheduler\}="([^"]+)"$', re.M)
+BOOT_QUEUE_RULE = re.compile(r'^ACTION=="add\|change", SUBSYSTEM=="block", (?:ATTRS\{wwid\}=="([^"]+)"|KERNEL=="([^"]+)")'
+                             r'((?:, ATTR\{queue/[a-z_]+\}="[^"]*")+)$', re.M)
+BOOT_ATTRIBUTE = re.compile(r'ATTR\{queue/([a-z_]+)\}="([^"]*)"')
 BOOT_MODE_RULE = re.compile(r'^ENV\{DM_VG_NAME\}=="([^"]+)", MODE="0?([0-7]{3})"$', re.M)
 
 
@@ -1400,9 +1444,13 @@ def reboot():
         append_log(domain['name'], f'{libvirt_time(now)}: shutting down, reason=shutdown\n')
         domain['reason'] = 'shutdown'
     pages = {kib: 0 for kib in HUGEPAGE_SIZES_KIB}
-    for disk, active in load('boot')['schedulers'].items():
-        path = f'/sys/block/{disk}/queue/scheduler'
-        rewrite_in_place(path, render_scheduler(scheduler(path)[0], active))
+    for disk, depth in load('boot')['depths'].items():
+        active = load('boot')['schedulers'].get(disk)
+        if active is not None:
+            path = f'/sys/block/{disk}/queue/scheduler'
+            rewrite_in_place(path, render_scheduler(scheduler(path)[0], active))
+            rewrite_in_place(f'/sys/block/{disk}/queue/nr_requests', f'{depth_for(disk, active)}\n')
+        rewrite_in_place(f'/sys/block/{disk}/queue/read_ahead_kb', f'{READ_AHEAD_KB}\n')
     lvm = load('lvm')
     for lv in lvm['lvs']:
         if has_node(lv):
@@ -1443,14 +1491,19 @@ def etc_files(directory, suffix):
 
 
 def udev_at_boot(lvm, rules):
-    """udev writes a scheduler a rule names (a stacked device ignores it, one the disk lacks is refused) and
-    sets the mode of a group's volume nodes."""
-    for wwid, kernel, wanted in BOOT_SCHEDULER_RULE.findall(rules):
-        for disk, active in load('boot')['schedulers'].items():
-            path = f'/sys/block/{disk}/queue/scheduler'
-            offered, now = scheduler(path)
-            if now is not None and wanted in offered and (disk == kernel if kernel else wwid_of(disk) == wwid):
-                rewrite_in_place(path, render_scheduler(offered, wanted))
+    """udev writes the queue attributes a rule names, in order (a stacked device ignores a scheduler, one the disk
+    lacks is refused, a scheduler switch resets the depth) and sets the mode of a group's volume nodes."""
+    for wwid, kernel, attributes in BOOT_QUEUE_RULE.findall(rules):
+        for name, value in BOOT_ATTRIBUTE.findall(attributes):
+            # udev writes each attribute in order as the kernel takes it; what the kernel refuses udev only logs.
+            for disk in load('boot')['depths']:
+                if disk == kernel if kernel else wwid_of(disk) == wwid:
+                    if name == 'scheduler':
+                        path = f'/sys/block/{disk}/queue/scheduler'
+                        if value in scheduler(path)[0]:
+                            set_scheduler(path, value)
+                    else:
+                        set_queue_value(disk, name, value)
     for vg, mode in BOOT_MODE_RULE.findall(rules):
         for lv in lvs_of(lvm, vg):
             if has_node(lv):

@@ -148,6 +148,9 @@ class ProbeApiTest {
                 .body("id", hasItem("io-scheduler"))
                 .body("find { it.id == 'io-scheduler' }.effect", equalTo("IMMEDIATE"))
                 .body("find { it.id == 'io-scheduler' }.parameters.name", equalTo(List.of("device", "scheduler")))
-                .body("find { it.id == 'hugepages' }.parameters.find { it.name == 'size' }.allowed", equalTo(List.of("2M", "1G")));
+                .body("find { it.id == 'hugepages' }.parameters.find { it.name == 'size' }.allowed", equalTo(List.of("2M", "1G")))
+                .body("find { it.id == 'block-queue' }.parameters.name", equalTo(List.of("device", "nrRequests", "readAheadKb")))
+                .body("find { it.id == 'guest-agent' }.parameters.name", equalTo(List.of("domain", "minVersion")))
+                .body("find { it.id == 'guest-agent' }.parameters.find { it.name == 'minVersion' }.required", equalTo(false));
     }
 }
