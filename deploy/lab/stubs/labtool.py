@@ -25,6 +25,7 @@ taken out of what they print. Owners live in a table there (a normal user cannot
 
 import collections
 import contextlib
+import datetime
 import fcntl
 import functools
 import itertools
@@ -50,13 +51,25 @@ EXTENT = 4 << 20
 LVM_FAILED = 5
 UUID = re.compile(r'[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}')
 GUEST_PING = '{"execute":"guest-ping"}'
+GUEST_INFO = '{"execute":"guest-info"}'
+# The agent of guests never upgraded (Debian 11's) and Debian 12's (GuestAgent.java); 7.x added the second list.
+OLD_AGENT, CURRENT_AGENT = '5.2.0', '7.2.0'
+AGENT_COMMANDS_5_2 = ['guest-get-devices', 'guest-get-disks', 'guest-get-osinfo', 'guest-get-fsinfo', 'guest-fsfreeze-thaw',
+                      'guest-fsfreeze-freeze-list', 'guest-fsfreeze-freeze', 'guest-fsfreeze-status', 'guest-info',
+                      'guest-ping', 'guest-sync', 'guest-sync-delimited']
+AGENT_COMMANDS_7_2 = ['guest-get-cpustats', 'guest-get-diskstats', 'guest-ssh-remove-authorized-keys',
+                      'guest-ssh-add-authorized-keys', 'guest-ssh-get-authorized-keys']
 AGENT_ANSWERS = {
     GUEST_PING: '{"return":{}}',
+    GUEST_INFO: None,  # by the agent's version: guest_info()
     '{"execute":"guest-get-osinfo"}': '{"return":{"name":"Debian GNU/Linux","kernel-release":"6.1.0-27-amd64",'
     '"version":"12 (bookworm)","pretty-name":"Debian GNU/Linux 12 (bookworm)","version-id":"12",'
     '"kernel-version":"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)","machine":"x86_64","id":"debian",'
     '"kernel-name":"Linux"}}'}
 SCHEDULER = re.compile(r'/sys/block/([a-z0-9-]+)/queue/scheduler')
+QUEUE_VALUE = re.compile(r'/sys/block/([a-z0-9-]+)/queue/(nr_requests|read_ahead_kb)')
+# The kernel's BLKDEV_MIN_RQ, BLKDEV_DEFAULT_RQ and MAX_SCHED_RQ (Disks.java).
+MIN_RQ, DEFAULT_RQ, MAX_SCHED_RQ, READ_AHEAD_KB = 4, 128, 2048, 128
 HUGEPAGE_KNOB = re.compile(r'/sys/kernel/mm/hugepages/hugepages-([0-9]+)kB/nr_hugepages')
 HUGEPAGE_SIZES_KIB = (2048, 1048576)
 
@@ -153,8 +166,11 @@ def tee(args, stdin):
             return ok(text)  # a stacked device: the kernel takes any write and changes nothing (Disks.java)
         if text.strip() not in offered:
             return fail(1, f'tee: {path}: Invalid argument\n')
-        rewrite_in_place(path, render_scheduler(offered, text.strip()))
+        set_scheduler(path, text.strip())
         return ok(text)
+    queue = QUEUE_VALUE.fullmatch(path)
+    if queue and os.path.isfile(at(path)):
+        return ok(text) if set_queue_value(queue[1], queue[2], text.strip()) else fail(1, f'tee: {path}: Invalid argument\n')
     knob = HUGEPAGE_KNOB.fullmatch(path)
     if knob and int(knob[1]) in HUGEPAGE_SIZES_KIB:
         if not re.fullmatch('[0-9]{1,12}', text.strip()):
@@ -162,6 +178,37 @@ def tee(args, stdin):
         reserve_hugepages(int(knob[1]), int(text.strip()))
         return ok(text)
     raise Unexpected()
+
+
+def depth_for(disk, active):
+    """What the kernel sets nr_requests to when a scheduler starts (Disks.java): none gives the hardware queue depth,
+    a scheduler twice the depth, at most 256."""
+    depth = load('boot')['depths'][disk]
+    return depth if active == 'none' else 2 * min(depth, DEFAULT_RQ)
+
+
+def set_scheduler(path, wanted):
+    """Switching the scheduler resets the queue depth, as in Linux 6.1."""
+    offered, active = scheduler(path)
+    if active is not None and wanted != active:
+        disk = SCHEDULER.fullmatch(path)[1]
+        rewrite_in_place(path, render_scheduler(offered, wanted))
+        rewrite_in_place(f'/sys/block/{disk}/queue/nr_requests', f'{depth_for(disk, wanted)}\n')
+
+
+def set_queue_value(disk, name, value):
+    """nr_requests above what the queue allows (none: the hardware queue depth; a scheduler: 2048) is EINVAL, and a
+    stacked device's bio-based queue refuses every depth; below 4 it is 4. False for EINVAL."""
+    if not re.fullmatch('[0-9]{1,9}', value):
+        return False
+    number = int(value)
+    if name == 'nr_requests':
+        active = scheduler(f'/sys/block/{disk}/queue/scheduler')[1]
+        if active is None or number > (load('boot')['depths'][disk] if active == 'none' else MAX_SCHED_RQ):
+            return False
+        number = max(MIN_RQ, number)
+    rewrite_in_place(f'/sys/block/{disk}/queue/{name}', f'{number}\n')
+    return True
 
 
 def kernel_path(arg):
@@ -586,12 +633,15 @@ def virsh(args, stdin=''):
         # Without --security-info virsh leaves out the graphics password, which is why capture asks for it.
         return with_domain(libvirt, rest, lambda d: ok(re.sub(" passwd='[^']*'", '', read_file(
             domain_file(d['uuid'], live=running(d['uuid']))))))
-    if sub == 'domstate':
-        return with_domain(libvirt, rest, lambda d: ok(('running' if running(d['uuid']) else 'shut off') + '\n\n'))
+    if sub == 'domstate' and rest[:1] == ['--reason']:
+        return with_domain(libvirt, rest[1:], lambda d: ok(('running' if running(d['uuid']) else 'shut off')
+                                                           + f" ({d['reason']})\n\n"))
+    if sub == 'domname':
+        return with_domain(libvirt, rest, lambda d: ok(d['name'] + '\n\n'))
     if sub == 'define':
         return expect(rest, ['--validate', '/dev/stdin'], lambda: define(libvirt, stdin))
     if sub == 'qemu-agent-command' and len(rest) == 4 and rest[1] in AGENT_ANSWERS and rest[2:] == ['--timeout', '5']:
-        return with_domain(libvirt, rest[:1], lambda d: agent_command(d, rest[1]))
+        return with_domain(libvirt, rest[:1], lambda d: agent_command(libvirt, d, rest[1]))
     if sub in ('emulatorpin', 'iothreadinfo', 'iothreadadd', 'iothreadpin', 'iothreaddel'):
         return with_domain(libvirt, rest[:1], lambda d: pinning(d, sub, rest[1:]))
     if sub == 'version':
@@ -622,13 +672,91 @@ def not_found(ref):
     return fail(1, f"error: failed to get domain '{ref}'\n")
 
 
-def agent_command(domain, command):
-    """What qemu-guest-agent 7.2 on Debian 12 answers, when it is connected (Libvirt.AGENT_ANSWERS)."""
+def agent_command(libvirt, domain, command):
+    """What the guest's qemu-guest-agent answers, when it is connected (GuestAgent.java)."""
     if not running(domain['uuid']):
         return fail(1, 'error: Requested operation is not valid: domain is not running\n')
     if domain['agent']:
-        return ok(AGENT_ANSWERS[command] + '\n\n')
+        return ok((guest_info(libvirt['agent_version']) if command == GUEST_INFO else AGENT_ANSWERS[command]) + '\n\n')
     return fail(1, 'error: Guest agent is not responding: QEMU guest agent is not connected\n')
+
+
+QEMU_LOGS = '/var/log/libvirt/qemu'
+# When the lab's guests first started (QemuLogs.FIRST_START): fixed, so that both labs print the same bytes.
+FIRST_START = datetime.datetime(2026, 11, 28, 6, 12, 41, 532000, tzinfo=datetime.timezone.utc)
+
+
+def libvirt_time(at_time):
+    return at_time.strftime('%Y-%m-%d %H:%M:%S.') + f'{at_time.microsecond // 1000:03d}+0000'
+
+
+def append_log(name, text):
+    with open(at(f'{QEMU_LOGS}/{name}.log'), 'a') as log:
+        log.write(text)
+
+
+def qemu_start(libvirt, domain, xml, at_time, free_huge_kib=None, confinement=None):
+    """libvirt starts QEMU from the persistent XML and logs it (QemuLogs.java, Qemu.java); a guest QEMU cannot run
+    (huge pages, a disk denied, the host's access control refusing it) fails with QEMU's error and is shut off
+    (failed). Answers virsh's error, or None."""
+    name, old = domain['name'], libvirt['version'].startswith('7.')
+    home = f"/var/lib/libvirt/qemu/domain-{libvirt['next_id']}-{name}"
+    libvirt['next_id'] += 1
+    kib = int(re.search(r"<memory unit='KiB'>(\d+)</memory>", xml)[1])
+    vcpus = re.search(r"<vcpu placement='static'>(\d+)</vcpu>", xml)[1]
+    hardware = load('hardware')
+    package = '7.0.0-3+deb11u3 (Debian), qemu version: 5.2.0Debian 1:5.2+dfsg-11+deb11u3' if old \
+        else '9.0.0-4+deb12u2 (Debian), qemu version: 7.2.0Debian 1:7.2+dfsg-7+deb12u7'
+    lines = ['LC_ALL=C', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', f'HOME={home}',
+             f'XDG_DATA_HOME={home}/.local/share', f'XDG_CACHE_HOME={home}/.cache', f'XDG_CONFIG_HOME={home}/.config',
+             '/usr/bin/qemu-system-x86_64', f'-name guest={name},debug-threads=on', '-S',
+             '-object \'{"qom-type":"secret","id":"masterKey0","format":"raw","file":"' + home + '/master-key.aes"}\'',
+             '-machine pc-q35-7.2,usb=off,dump-guest-core=off,memory-backend=pc.ram', '-accel kvm', '-cpu host,migratable=on',
+             f'-m {kib // 1024}', '-object \'{"qom-type":"memory-backend-ram","id":"pc.ram","size":' + str(kib * 1024) + '}\'',
+             f'-smp {vcpus},sockets={vcpus},cores=1,threads=1', f"-uuid {domain['uuid']}", '-no-user-config', '-nodefaults']
+    sources = re.findall(r"<source dev='([^']+)'/>", xml)
+    blockdevs = []
+    for i, source in enumerate(sources):
+        node = len(sources) - i
+        blockdev = ('{"driver":"host_device","filename":"' + source + f'","node-name":"libvirt-{node}-storage",'
+                    '"auto-read-only":true,"discard":"unmap"}')
+        blockdevs.append((source, blockdev))
+        lines += [f"-blockdev '{blockdev}'",
+                  f'-blockdev \'{{"node-name":"libvirt-{node}-format","read-only":false,"driver":"raw",'
+                  f'"file":"libvirt-{node}-storage"}}\'',
+                  f'-device \'{{"driver":"virtio-blk-pci","drive":"libvirt-{node}-format","id":"virtio-disk{i}"}}\'']
+    lines += ['-vnc 127.0.0.1:0,password' if old else '-vnc 127.0.0.1:0,password=on', '-msg timestamp=on']
+    append_log(name, f"{libvirt_time(at_time)}: starting up libvirt version: {libvirt['version']}, package: {package}, "
+                     f"kernel: {hardware['kernel']}, hostname: {libvirt['hostname']}\n" + ' \\\n'.join(lines) + '\n')
+    root = parse_xml(xml)
+    backing = root.child('memoryBacking')
+    error = None
+    if free_huge_kib is not None and backing is not None and backing.child('hugepages') is not None and kib > free_huge_kib:
+        error = 'os_mem_prealloc: Insufficient free host memory pages available to allocate guest RAM'
+    for source, blockdev in blockdevs:
+        if error is None and source in libvirt.get('denied', []):
+            error = f"-blockdev {blockdev}: Could not open '{source}': Permission denied"
+    refused = confinement(domain['uuid'], root) if error is None and confinement is not None else None
+    if refused:
+        # The log holds QEMU's own line, without virsh's wrapping of it.
+        error = re.sub(r'^error: (internal error: qemu unexpectedly closed the monitor: qemu-system-x86_64: )?', '',
+                       refused.rsplit('\n', 1)[-1])
+    if error is None:
+        write_file(domain_file(domain['uuid'], live=True), xml)
+        domain['reason'] = 'booted'
+        return None
+    qemu_time = at_time + datetime.timedelta(milliseconds=61)
+    append_log(name, qemu_time.strftime('%Y-%m-%dT%H:%M:%S.%fZ') + f' qemu-system-x86_64: {error}\n'
+               f'{libvirt_time(at_time + datetime.timedelta(milliseconds=112))}: shutting down, reason=failed\n')
+    domain['reason'] = 'failed'
+    return refused or (f"error: Failed to start domain '{name}'\nerror: internal error: qemu unexpectedly closed the monitor: {error}"
+            + (': Cannot allocate memory' if error.startswith('os_mem') else ''))
+
+
+def guest_info(version):
+    supported = ([] if version == OLD_AGENT else AGENT_COMMANDS_7_2) + AGENT_COMMANDS_5_2
+    commands = ','.join('{"enabled":true,"name":"%s","success-response":true}' % name for name in supported)
+    return '{"return":{"version":"%s","supported_commands":[%s]}}' % (version, commands)
 
 
 def define(libvirt, text):
@@ -655,7 +783,7 @@ def define(libvirt, text):
     assign_addresses(devices)
     if not found:
         # As libvirt does: an unknown UUID defines a new domain, shut off, whatever host it may run on elsewhere.
-        found = [{'uuid': root.child_text('uuid'), 'name': root.child_text('name'), 'agent': False}]
+        found = [{'uuid': root.child_text('uuid'), 'name': root.child_text('name'), 'agent': False, 'reason': 'unknown'}]
         libvirt['domains'].append(found[0])
         save('libvirt', libvirt)
     write_file(domain_file(found[0]['uuid']), format_xml(root))
@@ -1401,6 +1529,7 @@ def init_sysfs(index, hardware):
     directory, whose device link points back up to the function, as in real sysfs."""
     nvme = ['none', 'mq-deadline', 'kyber', 'bfq']
     boot = {}  # what the distribution sets at boot: the scheduler each disk was found with
+    depths = {}
     for disk, offered, active, wwid_file, wwid in [
             ('nvme0n1', nvme, 'none' if index % 5 == 0 else 'mq-deadline', 'wwid', f'eui.0025385b{index:08x}'),
             ('nvme1n1', nvme, 'none', 'wwid', f'eui.0025385c{index:08x}'),
@@ -1411,10 +1540,15 @@ def init_sysfs(index, hardware):
             ('dm-0', ['none'], None, None, None), ('md0', ['none'], None, None, None),
             ('nvme2n1', ['none'], None, 'wwid', f'eui.0025385d{index:08x}')]:
         create(f'/sys/block/{disk}/queue/scheduler', render_scheduler(offered, active))
+        depth = 1023 if disk.startswith('nvme') else 32  # an NVMe controller's tags, a SATA disk's NCQ depth
+        create(f'/sys/block/{disk}/queue/nr_requests',
+               f'{DEFAULT_RQ if active is None else depth if active == "none" else 2 * min(depth, DEFAULT_RQ)}\n')
+        create(f'/sys/block/{disk}/queue/read_ahead_kb', f'{READ_AHEAD_KB}\n')
+        depths[disk] = depth
         boot[disk] = active
         if wwid_file:
             create(f'/sys/block/{disk}/{wwid_file}', wwid + '\n')
-    save('boot', {'schedulers': {disk: active for disk, active in boot.items() if active is not None}})
+    save('boot', {'schedulers': {disk: active for disk, active in boot.items() if active is not None}, 'depths': depths})
     os.makedirs(at('/sys/class/nvme'))
     for c in hardware['controllers']:
         function = f'{c["parent"]}/{c["address"]}'
@@ -1440,7 +1574,8 @@ def init_domains(host):
     already named sda (on even hosts vm-N-1 pins its vCPUs to CPUs 2 and 3); odd hosts add vm-N-3, running with an agent that does not answer and a virtio-scsi
     controller already present, owned by OpenStack nova on every third host. Hosts divisible by four run
     libvirt 7.0.0 (Debian 11), the rest 9.0.0 (Debian 12). libosinfo metadata names vm-N-2's OS: Debian 12 on
-    hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere."""
+    hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere. Guest agents run the
+    qemu-guest-agent 5.2.0 of Debian 11, never upgraded, on hosts 2, 5, 8..., else 7.2.0."""
     os_of_2 = libosinfo_metadata('http://debian.org/debian/12') if host % 4 == 2 \
         else libosinfo_metadata('http://microsoft.com/win/2k22') if host % 4 == 0 else ''
     domains = [(1, 4194304, 2, domain_disks(host, 1, 2) + AGENT_CHANNEL, '', 3, True, True),
@@ -1449,15 +1584,18 @@ def init_domains(host):
         domains.append((3, 8388608, 4, domain_disks(host, 3, 1) + SCSI_CONTROLLER + AGENT_CHANNEL,
                         nova_metadata(host) if host % 3 == 0 else '', 5, True, False))
     os.mkdir(at(f'{STATE}/domains'))
-    listed = []
+    os.makedirs(at(QEMU_LOGS), exist_ok=True)
+    libvirt = {'version': '7.0.0' if host % 4 == 0 else '9.0.0', 'domains': [], 'hostname': f'hv-{host:03d}', 'next_id': 1,
+               'agent_version': OLD_AGENT if host % 3 == 2 else CURRENT_AGENT}
     for n, memory, vcpus, devices, metadata, nic_slot, is_running, agent in domains:
         uuid = f'{0x6c616200 + host:08x}-{n:04x}-4{host % 4096:03x}-8{n:03x}-{host * 1000 + n:012x}'
         xml = format_xml(parse_xml(domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot)))
         write_file(domain_file(uuid), xml)
+        domain = {'uuid': uuid, 'name': f'vm-{host}-{n}', 'agent': agent, 'reason': 'unknown'}
+        libvirt['domains'].append(domain)
         if is_running:
-            write_file(domain_file(uuid, live=True), xml)
-        listed.append({'uuid': uuid, 'name': f'vm-{host}-{n}', 'agent': agent})
-    save('libvirt', {'version': '7.0.0' if host % 4 == 0 else '9.0.0', 'domains': listed})
+            qemu_start(libvirt, domain, xml, FIRST_START)
+    save('libvirt', libvirt)
 
 
 def domain_xml(host, n, uuid, memory, vcpus, devices, metadata, nic_slot):
@@ -1598,8 +1736,9 @@ def init_etc():
 BOOT_SYSCTL = re.compile(r'^\s*vm\.nr_hugepages\s*=\s*(\d+)\s*$', re.M)
 BOOT_CMDLINE = re.compile(r'(?<!\S)hugepages=(\d+)(?!\S)')
 BOOT_TMPFILES = re.compile(r'^w\s+/sys/kernel/mm/hugepages/hugepages-(\d+)kB/nr_hugepages\s+-\s+-\s+-\s+-\s+(\d+)\s*$', re.M)
-BOOT_SCHEDULER_RULE = re.compile(r'^ACTION=="add\|change", SUBSYSTEM=="block", (?:ATTRS\{wwid\}=="([^"]+)"|KERNEL=="([^"]+)"), '
-                                 r'ATTR\{queue/scheduler\}="([^"]+)"$', re.M)
+BOOT_QUEUE_RULE = re.compile(r'^ACTION=="add\|change", SUBSYSTEM=="block", (?:ATTRS\{wwid\}=="([^"]+)"|KERNEL=="([^"]+)")'
+                             r'((?:, ATTR\{queue/[a-z_]+\}="[^"]*")+)$', re.M)
+BOOT_ATTRIBUTE = re.compile(r'ATTR\{queue/([a-z_]+)\}="([^"]*)"')
 BOOT_MODE_RULE = re.compile(r'^ENV\{DM_VG_NAME\}=="([^"]+)", MODE="0?([0-7]{3})"$', re.M)
 
 
@@ -1611,12 +1750,19 @@ def reboot():
     pages as QEMU does. Answers the errors of the guests that did not start."""
     libvirt = load('libvirt')
     were_running = [d for d in libvirt['domains'] if running(d['uuid'])]
+    now = datetime.datetime.now(datetime.timezone.utc)
     for domain in were_running:
         os.remove(at(domain_file(domain['uuid'], live=True)))
+        append_log(domain['name'], f'{libvirt_time(now)}: shutting down, reason=shutdown\n')
+        domain['reason'] = 'shutdown'
     pages = {kib: 0 for kib in HUGEPAGE_SIZES_KIB}
-    for disk, active in load('boot')['schedulers'].items():
-        path = f'/sys/block/{disk}/queue/scheduler'
-        rewrite_in_place(path, render_scheduler(scheduler(path)[0], active))
+    for disk, depth in load('boot')['depths'].items():
+        active = load('boot')['schedulers'].get(disk)
+        if active is not None:
+            path = f'/sys/block/{disk}/queue/scheduler'
+            rewrite_in_place(path, render_scheduler(scheduler(path)[0], active))
+            rewrite_in_place(f'/sys/block/{disk}/queue/nr_requests', f'{depth_for(disk, active)}\n')
+        rewrite_in_place(f'/sys/block/{disk}/queue/read_ahead_kb', f'{READ_AHEAD_KB}\n')
     lvm = load('lvm')
     for lv in lvm['lvs']:
         if has_node(lv):
@@ -1643,19 +1789,12 @@ def reboot():
 
     errors = []
     for domain in were_running:
-        root = parse_xml(read_file(domain_file(domain['uuid'])))
-        backing = root.child('memoryBacking')
-        free_kib = pages[2048] * 2048 - guest_memory()[1]
-        denied = None
-        if backing is not None and backing.child('hugepages') is not None and int(root.child_text('memory').strip()) > free_kib:
-            denied = (f"error: Failed to start domain '{domain['name']}'\nerror: internal error: qemu unexpectedly closed "
-                      'the monitor: os_mem_prealloc: Insufficient free host memory pages available to allocate guest '
-                      'RAM: Cannot allocate memory')
-        denied = denied or apparmor_start(apparmor, lvm, domain['uuid'], root)
-        if denied:
-            errors.append(denied)
-        else:
-            write_file(domain_file(domain['uuid'], live=True), read_file(domain_file(domain['uuid'])))
+        error = qemu_start(libvirt, domain, read_file(domain_file(domain['uuid'])), datetime.datetime.now(datetime.timezone.utc),
+                           pages[2048] * 2048 - guest_memory()[1],
+                           lambda uuid, root: apparmor_start(apparmor, lvm, uuid, root))
+        if error is not None:
+            errors.append(error)
+    save('libvirt', libvirt)
     save('apparmor', apparmor)
     rewrite_in_place('/proc/meminfo', meminfo(pages))
     return errors
@@ -1667,14 +1806,19 @@ def etc_files(directory, suffix):
 
 
 def udev_at_boot(lvm, rules):
-    """udev writes a scheduler a rule names (a stacked device ignores it, one the disk lacks is refused) and
-    sets the mode of a group's volume nodes."""
-    for wwid, kernel, wanted in BOOT_SCHEDULER_RULE.findall(rules):
-        for disk, active in load('boot')['schedulers'].items():
-            path = f'/sys/block/{disk}/queue/scheduler'
-            offered, now = scheduler(path)
-            if now is not None and wanted in offered and (disk == kernel if kernel else wwid_of(disk) == wwid):
-                rewrite_in_place(path, render_scheduler(offered, wanted))
+    """udev writes the queue attributes a rule names, in order (a stacked device ignores a scheduler, one the disk
+    lacks is refused, a scheduler switch resets the depth) and sets the mode of a group's volume nodes."""
+    for wwid, kernel, attributes in BOOT_QUEUE_RULE.findall(rules):
+        for name, value in BOOT_ATTRIBUTE.findall(attributes):
+            # udev writes each attribute in order as the kernel takes it; what the kernel refuses udev only logs.
+            for disk in load('boot')['depths']:
+                if disk == kernel if kernel else wwid_of(disk) == wwid:
+                    if name == 'scheduler':
+                        path = f'/sys/block/{disk}/queue/scheduler'
+                        if value in scheduler(path)[0]:
+                            set_scheduler(path, value)
+                    else:
+                        set_queue_value(disk, name, value)
     for vg, mode in BOOT_MODE_RULE.findall(rules):
         for lv in lvs_of(lvm, vg):
             if has_node(lv):

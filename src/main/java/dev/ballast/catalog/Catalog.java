@@ -14,6 +14,7 @@ public class Catalog {
 
     private final Map<String, TuningStep<?>> steps = byId(List.of(
             new IoSchedulerStep(),
+            new BlockQueueStep(),
             new HugepagesStep(),
             new DiskCacheStep(),
             new VirtioScsiStep(),

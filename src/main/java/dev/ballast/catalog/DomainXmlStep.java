@@ -150,7 +150,8 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
     public Verification verify(RemoteShell shell, P p) throws RemoteFailure, StepRefusal {
         StepState now = probe(shell, p);
         List<Drift> remaining = drift(now, p);
-        List<PendingRestart> pending = pendingRestart(shell, p, now);
+        List<DomainRef.Uuid> troubled = new ArrayList<>();
+        List<PendingRestart> pending = waiting(shell, p, now, troubled);
         boolean applied = remaining.isEmpty();
         String note;
         if (!applied) {
@@ -167,16 +168,36 @@ abstract class DomainXmlStep<P extends DomainXmlStep.Target> extends TuningStep<
             note += "; skipped transient domain" + (skipped.size() > 1 ? "s " : " ") + String.join(", ", skipped)
                     + ", which Ballast does not make persistent";
         }
-        return new Verification(now, applied, pending.isEmpty(), remaining, pending, note);
+        List<DomainLog> logs = troubled.isEmpty() ? List.of() : DomainLog.of(shell, troubled, true);
+        if (!logs.isEmpty()) {
+            note += "; should be running: " + String.join("; ", logs.stream().map(DomainLog::summary).toList());
+        }
+        return new Verification(now, applied, pending.isEmpty(), remaining, pending, note, logs);
+    }
+
+    /** The logs of the domains the step addresses, those in trouble first. */
+    @Override
+    public List<DomainLog> diagnose(RemoteShell shell, P p) throws RemoteFailure {
+        return DomainLog.of(shell, Domains.resolve(shell, p.domain(), false), false);
     }
 
     /** The running domains of {@code current} whose live XML the step's edit would still change. */
     @Override
     public List<PendingRestart> pendingRestart(RemoteShell shell, P p, StepState current) throws RemoteFailure {
+        return waiting(shell, p, current, new ArrayList<>());
+    }
+
+    /** {@link #pendingRestart}, adding to {@code troubled} the domains that crashed or failed to start, from the same domstate. */
+    private List<PendingRestart> waiting(RemoteShell shell, P p, StepState current, List<DomainRef.Uuid> troubled)
+            throws RemoteFailure {
         List<PendingRestart> pending = new ArrayList<>();
         for (Map.Entry<String, String> fact : domainFacts(current)) {
             DomainRef.Uuid uuid = uuidOf(fact.getKey());
-            if (!Domains.shutOff(shell, uuid)) {
+            Domains.State state = Domains.state(shell, uuid);
+            if (state.troubled()) {
+                troubled.add(uuid);
+            }
+            if (!state.shutOff()) {
                 Document live = DomainXml.parse(Domains.liveXml(shell, uuid));
                 if (!edit(live.getDocumentElement(), p).isEmpty()) {
                     pending.add(new PendingRestart(uuid.value(), DomainXml.name(live)));

@@ -2,6 +2,8 @@ package dev.ballast.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.ballast.remote.Command;
 import dev.ballast.remote.CommandResult;
@@ -85,8 +87,45 @@ final class Domains {
         return shell.check(Command.of("virsh", "dumpxml").arg(uuid)).stdout();
     }
 
+    /**
+     * A domain's state with libvirt's reason for it, as {@code virsh domstate --reason} prints them: "running (booted)",
+     * "shut off (failed)". The reason tells a guest someone shut down from one that should be running: its start
+     * failed, or QEMU died under it.
+     */
+    record State(String state, String reason) {
+
+        boolean shutOff() {
+            return state.equals("shut off");
+        }
+
+        boolean troubled() {
+            return state.equals("crashed") || shutOff() && (reason.equals("failed") || reason.equals("crashed"));
+        }
+
+        @Override
+        public String toString() {
+            return state + " (" + reason + ")";
+        }
+    }
+
+    private static final Pattern STATE = Pattern.compile("([a-z][a-z ]*[a-z]) \\(([^()\\n]+)\\)");
+
+    static State state(RemoteShell shell, DomainRef.Uuid uuid) throws RemoteFailure {
+        CommandResult result = shell.check(Command.of("virsh", "domstate", "--reason").arg(uuid));
+        Matcher m = STATE.matcher(result.stdout().strip());
+        if (!m.matches()) {
+            throw RemoteFailure.commandFailed(result, "virsh domstate --reason printed no 'state (reason)'");
+        }
+        return new State(m.group(1), m.group(2));
+    }
+
     static boolean shutOff(RemoteShell shell, DomainRef.Uuid uuid) throws RemoteFailure {
-        return shell.check(Command.of("virsh", "domstate").arg(uuid)).stdout().strip().equals("shut off");
+        return state(shell, uuid).shutOff();
+    }
+
+    /** The domain's name as libvirt has it: any text, to be checked before it goes anywhere. */
+    static String name(RemoteShell shell, DomainRef.Uuid uuid) throws RemoteFailure {
+        return shell.check(Command.of("virsh", "domname").arg(uuid)).stdout().strip();
     }
 
     /**

@@ -112,7 +112,15 @@ final class HostFiles {
     }
 
     static void write(RemoteShell shell, RemotePath path, String text) throws RemoteFailure {
-        shell.check(Command.of("tee", "--").arg(path).stdin(text));
+        CommandResult result = offer(shell, path, text);
+        if (!result.succeeded()) {
+            throw RemoteFailure.commandFailed(result);
+        }
+    }
+
+    /** Writes the file and answers how that went, for a value the kernel may refuse (a sysfs queue depth out of range). */
+    static CommandResult offer(RemoteShell shell, RemotePath path, String text) throws RemoteFailure {
+        return shell.run(Command.of("tee", "--").arg(path).stdin(text));
     }
 
     /** Writes the text, or removes the file when the text is null: how a captured file is put back. */

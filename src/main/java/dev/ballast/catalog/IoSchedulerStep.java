@@ -7,14 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-import dev.ballast.remote.Command;
 import dev.ballast.remote.RemoteArg;
 import dev.ballast.remote.RemoteFailure;
 import dev.ballast.remote.RemoteShell;
 
 /**
  * Sets a block device's I/O scheduler through sysfs and keeps it across reboots with a udev rule of
- * Ballast's own that matches the disk by WWID (kernel names can move between boots).
+ * Ballast's own that matches the disk by WWID ({@link UdevRules}).
  * NVMe disks usually run {@code none} already; then the step only adds the rule.
  */
 final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
@@ -42,7 +41,7 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
 
     record Params(BlockDevice device, Scheduler scheduler) {
         RemotePath rule() {
-            return RemotePath.of("/etc/udev/rules.d/99-ballast-scheduler-" + device.name() + ".rules");
+            return UdevRules.path("scheduler", device);
         }
     }
 
@@ -82,11 +81,11 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
     /** Facts: the active scheduler, the ones the kernel offers, the disk's WWID and Ballast's rule file. */
     @Override
     public StepState probe(RemoteShell shell, Params p) throws RemoteFailure, StepRefusal {
-        // NVMe namespaces carry the WWID themselves, SCSI disks on their device: read both, with the rest.
         RemotePath schedulerFile = p.device().sysfs("queue/scheduler");
-        RemotePath ownWwid = p.device().sysfs("wwid");
-        RemotePath deviceWwid = p.device().sysfs("device/wwid");
-        Map<RemotePath, String> files = HostFiles.readAll(shell, List.of(schedulerFile, ownWwid, deviceWwid, p.rule()));
+        List<RemotePath> paths = new ArrayList<>(List.of(schedulerFile));
+        paths.addAll(UdevRules.wwidFiles(p.device()));
+        paths.add(p.rule());
+        Map<RemotePath, String> files = HostFiles.readAll(shell, paths);
         String line = files.get(schedulerFile);
         if (line == null) {
             throw new StepRefusal(StepRefusal.Kind.NOT_APPLICABLE, "the host has no block device " + p.device().name());
@@ -106,11 +105,10 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
                     + "queue/scheduler reads '" + line.strip() + "' without brackets): a stacked device (device-mapper, md RAID "
                     + "or an NVMe multipath head) whose kernel ignores scheduler writes; tune the devices beneath it instead");
         }
-        String wwid = files.get(ownWwid) != null ? files.get(ownWwid) : files.get(deviceWwid);
         return StepState.builder()
                 .put("scheduler", active)
                 .put("available", String.join(" ", offered))
-                .put("wwid", wwid == null ? null : wwid.strip())
+                .put("wwid", UdevRules.wwid(files, p.device()))
                 .put("rule", files.get(p.rule()))
                 .build();
     }
@@ -128,13 +126,8 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
         return drift;
     }
 
-    /** The rule this step writes; without a WWID it matches the kernel name, which is the best there is. */
     private static String rule(StepState current, Params p) {
-        String match = current.absent("wwid") ? "KERNEL==\"" + p.device().name() + "\""
-                : "ATTRS{wwid}==\"" + current.get("wwid") + "\"";
-        return "# Written by Ballast (step io-scheduler); removed by its rollback.\n"
-                + "ACTION==\"add|change\", SUBSYSTEM==\"block\", " + match + ", ATTR{queue/scheduler}=\""
-                + p.scheduler().token + "\"\n";
+        return UdevRules.text("io-scheduler", p.device(), current, Map.of("queue/scheduler", p.scheduler().token));
     }
 
     @Override
@@ -145,7 +138,7 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
         }
         setScheduler(shell, p.device(), p.scheduler().token);
         HostFiles.write(shell, p.rule(), rule(before, p));
-        reloadRules(shell);
+        UdevRules.reload(shell);
     }
 
     @Override
@@ -168,7 +161,7 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
         }
         setScheduler(shell, p.device(), token);
         HostFiles.restore(shell, p.rule(), captured.absent("rule") ? null : captured.get("rule"));
-        reloadRules(shell);
+        UdevRules.reload(shell);
     }
 
     /** A scheduler's name as the kernel prints it: checked against this before it reaches a command. */
@@ -176,9 +169,5 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
 
     private static void setScheduler(RemoteShell shell, BlockDevice device, String token) throws RemoteFailure {
         HostFiles.write(shell, device.sysfs("queue/scheduler"), token + "\n");
-    }
-
-    private static void reloadRules(RemoteShell shell) throws RemoteFailure {
-        shell.check(Command.of("udevadm", "control", "--reload-rules"));
     }
 }

@@ -114,7 +114,7 @@ abstract class PinningStep<P extends PinningStep.Target> extends DomainXmlStep<P
                 + (isolated.isEmpty() ? "none" : isolated) + "): host tasks may still be scheduled there";
         String warning = now.facts().containsKey(WARNING) ? "WARNING: " + now.get(WARNING) + "; " : "";
         return new Verification(now, seen.applied(), seen.inEffect(), seen.remaining(), seen.pendingRestart(),
-                warning + seen.note() + "; " + placement);
+                warning + seen.note() + "; " + placement, seen.domainLogs());
     }
 
     /** Defines the captured XML again, then puts back the live pins of the domains that still run. */

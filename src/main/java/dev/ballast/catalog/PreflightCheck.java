@@ -1,5 +1,6 @@
 package dev.ballast.catalog;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.ballast.remote.RemoteFailure;
@@ -22,6 +23,11 @@ public abstract class PreflightCheck<P> implements CatalogEntry {
 
     public abstract CheckResult run(RemoteShell shell, P params) throws RemoteFailure;
 
+    /** What the host itself says about this check's failure: the QEMU logs of domains that should be running and are not. */
+    public List<DomainLog> diagnose(RemoteShell shell, P params) throws RemoteFailure {
+        return List.of();
+    }
+
     public final Configured<P> configure(String field, Map<String, String> raw) {
         Parameters params = new Parameters(field, raw);
         P parsed = parse(params);
@@ -33,6 +39,10 @@ public abstract class PreflightCheck<P> implements CatalogEntry {
 
         public CheckResult run(RemoteShell shell) throws RemoteFailure {
             return check.run(shell, params);
+        }
+
+        public List<DomainLog> diagnose(RemoteShell shell) throws RemoteFailure {
+            return check.diagnose(shell, params);
         }
     }
 }

@@ -53,6 +53,14 @@ public abstract class TuningStep<P> implements CatalogEntry {
         return List.of();
     }
 
+    /**
+     * What the host itself says about this step's failure, read after it failed: the QEMU logs of the domains the
+     * step works on. Steps that touch no domain have none.
+     */
+    public List<DomainLog> diagnose(RemoteShell shell, P params) throws RemoteFailure {
+        return List.of();
+    }
+
     /** Puts back what {@code captured} says, or refuses with the reason it cannot. */
     public abstract void rollback(RemoteShell shell, P params, StepState captured) throws RemoteFailure, StepRefusal;
 
@@ -97,6 +105,10 @@ public abstract class TuningStep<P> implements CatalogEntry {
 
         public List<PendingRestart> pendingRestart(RemoteShell shell, StepState current) throws RemoteFailure {
             return step.pendingRestart(shell, params, current);
+        }
+
+        public List<DomainLog> diagnose(RemoteShell shell) throws RemoteFailure {
+            return step.diagnose(shell, params);
         }
 
         /** Restores the point, after the step's guard unless the operator forced the rollback. */

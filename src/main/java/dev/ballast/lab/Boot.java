@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * guest stops, the kernel log starts again. Then the boot rebuilds what is persisted, the way the kernel,
  * systemd and udev do: hugepages= on the kernel command line, then sysctl.d files in name order with
  * /etc/sysctl.conf read last (the last value of a key wins), tmpfiles.d writes (where 1G huge pages are
- * found, while memory is still whole), udev rules for block devices; then libvirt-guests starts the
+ * found, while memory is still whole), udev rules for block devices in name order (a scheduler switch resets
+ * the queue depth, so a later rule's depth stands); then libvirt-guests starts the
  * guests that were running, each from its persistent XML. A guest backed by huge pages that the host no
  * longer holds fails to start, as QEMU does with "Cannot allocate memory".
  */
@@ -23,9 +24,11 @@ final class Boot {
     private static final Pattern SYSCTL = Pattern.compile("(?m)^\\s*vm\\.nr_hugepages\\s*=\\s*(\\d+)\\s*$");
     private static final Pattern TMPFILES = Pattern.compile(
             "(?m)^w\\s+/sys/kernel/mm/hugepages/hugepages-(\\d+)kB/nr_hugepages\\s+-\\s+-\\s+-\\s+-\\s+(\\d+)\\s*$");
-    private static final Pattern SCHEDULER_RULE = Pattern.compile(
-            "(?m)^ACTION==\"add\\|change\", SUBSYSTEM==\"block\", (?:ATTRS\\{wwid\\}==\"([^\"]+)\"|KERNEL==\"([^\"]+)\"), "
-                    + "ATTR\\{queue/scheduler\\}=\"([^\"]+)\"$");
+    /** A block rule of Ballast's kind: the disk by WWID or kernel name, then queue attributes to write. */
+    private static final Pattern QUEUE_RULE = Pattern.compile(
+            "(?m)^ACTION==\"add\\|change\", SUBSYSTEM==\"block\", (?:ATTRS\\{wwid\\}==\"([^\"]+)\"|KERNEL==\"([^\"]+)\")"
+                    + "((?:, ATTR\\{queue/[a-z_]+\\}=\"[^\"]*\")+)$");
+    private static final Pattern ATTRIBUTE = Pattern.compile("ATTR\\{(queue/[a-z_]+)\\}=\"([^\"]*)\"");
     private static final Pattern MODE_RULE = Pattern.compile("(?m)^ENV\\{DM_VG_NAME\\}==\"([^\"]+)\", MODE=\"0?([0-7]{3})\"$");
 
     private Boot() {
@@ -36,7 +39,7 @@ final class Boot {
         List<String> wereRunning = state.libvirt.runningUuids();
         state.libvirt.stopAll();
         state.hugepages.powerOff();
-        state.disks.all().stream().filter(d -> !d.isStacked()).forEach(d -> d.active = d.bootDefault);
+        state.disks.all().forEach(Disks.Disk::boot);
         state.lvm.lvs.forEach(lv -> lv.mode = "660");
         state.kernelLog.reboot();
         state.apparmor.reboot();
@@ -90,15 +93,18 @@ final class Boot {
     }
 
     private static void udev(HostState state, String rules) {
-        Matcher scheduler = SCHEDULER_RULE.matcher(rules);
-        while (scheduler.find()) {
-            String wwid = scheduler.group(1);
-            String kernel = scheduler.group(2);
-            String wanted = scheduler.group(3);
-            // udev writes the attribute; a stacked device ignores it, a scheduler the disk does not offer is refused.
-            state.disks.all().stream()
-                    .filter(d -> !d.isStacked() && (wwid != null ? wwid.equals(d.wwid) : kernel.equals(d.name)))
-                    .filter(d -> d.offered.contains(wanted)).forEach(d -> d.active = wanted);
+        Matcher rule = QUEUE_RULE.matcher(rules);
+        while (rule.find()) {
+            String wwid = rule.group(1);
+            String kernel = rule.group(2);
+            Matcher attribute = ATTRIBUTE.matcher(rule.group(3));
+            while (attribute.find()) {
+                // udev writes each attribute in order as the kernel takes it: what it refuses (EINVAL) udev only logs.
+                String name = attribute.group(1);
+                String value = attribute.group(2);
+                state.disks.all().stream().filter(d -> wwid != null ? wwid.equals(d.wwid) : kernel.equals(d.name))
+                        .forEach(d -> Disks.set(d, name, value));
+            }
         }
         Matcher mode = MODE_RULE.matcher(rules);
         while (mode.find()) {

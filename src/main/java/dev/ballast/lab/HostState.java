@@ -26,8 +26,8 @@ public final class HostState {
         this.faults = faults;
         this.disks = new Disks(faults);
         this.hugepages = new Hugepages(memTotalKib, faults, libvirt);
-        this.files = List.of(etc, disks, hugepages, apparmor, cpus);
-        libvirt.confinement = apparmor::start;
+        this.files = List.of(etc, disks, hugepages, apparmor, cpus, libvirt.qemu.logs);
+        libvirt.qemu.confinement = apparmor::start;
     }
 
     synchronized Exec execute(List<String> argv, String stdin) {

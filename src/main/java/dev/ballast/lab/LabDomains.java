@@ -8,15 +8,17 @@ package dev.ballast.lab;
  * {@code vm-N-3} belongs to OpenStack nova. Hosts divisible by four run libvirt 7.0.0 (Debian 11),
  * the rest 9.0.0 (Debian 12). virt-install's libosinfo metadata names the OS of {@code vm-N-2}: Debian 12
  * on hosts 2, 6, 10..., Windows Server 2022 on hosts divisible by four, nothing elsewhere. Guest agents
- * that answer run Debian 12. On even hosts {@code vm-N-1} pins its two vCPUs to host CPUs 2 and 3.
+ * that answer run Debian 12; on hosts 2, 5, 8... their qemu-guest-agent is the 5.2.0 of Debian 11, never
+ * upgraded, elsewhere 7.2.0. On even hosts {@code vm-N-1} pins its two vCPUs to host CPUs 2
+ * and 3.
  */
 final class LabDomains {
 
     private LabDomains() {
     }
 
-    static void populate(Libvirt libvirt, int host) {
-        libvirt.version(host % 4 == 0 ? "7.0.0" : "9.0.0");
+    static void populate(Libvirt libvirt, int host, String kernel) {
+        libvirt.version(host % 4 == 0 ? "7.0.0" : "9.0.0", String.format("hv-%03d", host), kernel);
         libvirt.add(domain(new Spec(host, 1, 4194304, 2, disks(host, 1, 2) + agentChannel(), "", 3)), true, true);
         String os = host % 4 == 2 ? libosinfo("http://debian.org/debian/12") : host % 4 == 0 ? libosinfo("http://microsoft.com/win/2k22")
                 : "";
@@ -26,6 +28,8 @@ final class LabDomains {
             libvirt.add(domain(new Spec(host, 3, 8388608, 4, disks(host, 3, 1) + scsiController() + agentChannel(), metadata, 5)),
                     true, false);
         }
+        String agent = host % 3 == 2 ? GuestAgent.OLD : GuestAgent.CURRENT;
+        libvirt.uuids().forEach(uuid -> libvirt.agentVersion(uuid, agent));
     }
 
     static String uuid(int host, int n) {

@@ -33,8 +33,8 @@ final class LabHosts {
         state.disks.add(Disks.Disk.stacked("dm-0", null));
         state.disks.add(Disks.Disk.stacked("md0", null));
         state.disks.add(Disks.Disk.stacked("nvme2n1", String.format("eui.0025385d%08x", index)));
-        LabDomains.populate(state.libvirt, index);
         hardware(state.hardware, index);
+        LabDomains.populate(state.libvirt, index, state.hardware.kernelRelease);
         kernelLog(state.kernelLog, index);
         cpus(state.cpus, index);
         LvmLayout.typical(state, index);

@@ -36,7 +36,7 @@ final class LabPinning {
             if (!libvirt.uuids().contains(rest.get(0))) {
                 return Libvirt.notFound(rest.get(0));
             }
-            Libvirt.Domain domain = libvirt.domain(rest.get(0));
+            LabDomain domain = libvirt.domain(rest.get(0));
             boolean live = rest.get(rest.size() - 1).equals("--live");
             String shape = args.get(0) + "/" + rest.size() + (live ? "/live" : "");
             return switch (shape) {
@@ -50,7 +50,7 @@ final class LabPinning {
         }
     }
 
-    private static Exec emulatorInfo(Libvirt.Domain domain, LabCpus cpus) {
+    private static Exec emulatorInfo(LabDomain domain, LabCpus cpus) {
         LibvirtXml.Element cputune = parse(running(domain)).child("cputune");
         LibvirtXml.Element pin = cputune == null ? null : cputune.child("emulatorpin");
         String affinity = pin == null ? LabCpus.format(cpus.online()) : pin.attributes.get("cpuset");
@@ -58,7 +58,7 @@ final class LabPinning {
     }
 
     /** virsh's table (vsh-table.c): columns as wide as their widest cell, each followed by three spaces of dashes. */
-    private static Exec iothreadInfo(Libvirt.Domain domain, LabCpus cpus) {
+    private static Exec iothreadInfo(LabDomain domain, LabCpus cpus) {
         LibvirtXml.Element root = parse(running(domain));
         TreeSet<Integer> ids = ids(root);
         if (ids.isEmpty()) {
@@ -77,7 +77,7 @@ final class LabPinning {
         return Exec.ok(out.append('\n').toString());
     }
 
-    private static Exec changeIothreads(Libvirt.Domain domain, String command, String idText) {
+    private static Exec changeIothreads(LabDomain domain, String command, String idText) {
         if (!idText.matches("[1-9][0-9]{0,8}")) {
             throw new LabSurprise("virsh " + command + " " + idText);
         }
@@ -111,7 +111,7 @@ final class LabPinning {
     }
 
     /** {@code virsh emulatorpin UUID CPUS --live}, or {@code iothreadpin UUID ID CPUS --live} when {@code iothread} is given. */
-    private static Exec pin(Libvirt.Domain domain, LabCpus cpus, String list, String element, String iothread) {
+    private static Exec pin(LabDomain domain, LabCpus cpus, String list, String element, String iothread) {
         BitSet wanted = LabCpus.parse(list);
         if (wanted == null || wanted.isEmpty()) {
             return Exec.fail(1, "error: Invalid cpulist '" + list + "'\n");
@@ -151,7 +151,7 @@ final class LabPinning {
     }
 
     /** The QEMU process id libvirt names in errors: fixed per domain, from its UUID, so both labs print the same. */
-    private static int pid(Libvirt.Domain domain) {
+    private static int pid(LabDomain domain) {
         return 1000 + Integer.parseInt(domain.uuid.substring(domain.uuid.length() - 4), 16);
     }
 
@@ -219,7 +219,7 @@ final class LabPinning {
         return after;
     }
 
-    private static String running(Libvirt.Domain domain) {
+    private static String running(LabDomain domain) {
         return domain.running() ? domain.live : domain.inactive;
     }
 

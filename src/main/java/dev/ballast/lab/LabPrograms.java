@@ -1,5 +1,6 @@
 package dev.ballast.lab;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,8 +53,21 @@ final class LabPrograms {
         return text == null ? Exec.fail(1, "cat: " + path + ": No such file or directory\n") : Exec.ok(text);
     }
 
-    /** {@code tail -v -n +1 -- PATH...} as GNU tail prints it: a header per file it opened, the others on stderr. */
+    /**
+     * {@code tail -v -n +1 -- PATH...} as GNU tail prints it: a header per file it opened, the others on stderr; and
+     * {@code tail -c N -- PATH}, the last N bytes of one file, with no header.
+     */
     private static Exec tail(HostState host, List<String> args) {
+        if (args.size() == 4 && args.get(0).equals("-c") && args.get(1).matches("[1-9][0-9]{0,7}") && args.get(2).equals("--")
+                && args.get(3).startsWith("/")) {
+            String text = host.filesAt(args.get(3)).read(args.get(3));
+            if (text == null) {
+                return Exec.fail(1, "tail: cannot open '" + args.get(3) + "' for reading: No such file or directory\n");
+            }
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            int from = Math.max(0, bytes.length - Integer.parseInt(args.get(1)));
+            return Exec.ok(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+        }
         if (args.size() < 5 || !args.subList(0, 4).equals(List.of("-v", "-n", "+1", "--"))
                 || !args.stream().skip(4).allMatch(path -> path.startsWith("/"))) {
             throw new LabSurprise("tail " + args);

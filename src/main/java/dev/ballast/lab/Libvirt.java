@@ -1,5 +1,6 @@
 package dev.ballast.lab;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,48 +20,26 @@ import javax.xml.stream.XMLStreamException;
 public final class Libvirt {
 
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
-    static final String GUEST_PING = "{\"execute\":\"guest-ping\"}";
 
-    static final class Domain {
-        final String uuid;
-        final String name;
-        /** The persistent XML; null for a transient domain, which exists only while it runs. */
-        String inactive;
-        /** The XML the running QEMU process was started with; null while shut off. */
-        String live;
-        boolean agentConnected;
-
-        Domain(String uuid, String name, String inactive, boolean running, boolean agentConnected) {
-            this.uuid = uuid;
-            this.name = name;
-            this.inactive = inactive;
-            this.live = running ? inactive : null;
-            this.agentConnected = agentConnected;
-        }
-
-        boolean running() {
-            return live != null;
-        }
-
-        boolean persistent() {
-            return inactive != null;
-        }
-    }
-
-    private final Map<String, Domain> domains = new LinkedHashMap<>();
+    private final Map<String, LabDomain> domains = new LinkedHashMap<>();
     private volatile String version = "9.0.0";
-    /** The host's access control, set by the host that holds this daemon. */
-    volatile Confinement confinement = (uuid, root) -> null;
+    final Qemu qemu = new Qemu();
 
+    /** A domain as the lab host starts with it; a running one was started at {@link QemuLogs#FIRST_START}. */
     synchronized void add(String xml, boolean running, boolean agentConnected) {
         LibvirtXml.Element root = parseOrFail(xml);
         String formatted = LibvirtXml.format(root);
-        Domain domain = new Domain(root.childText("uuid"), root.childText("name"), formatted, running, agentConnected);
+        LabDomain domain = new LabDomain(root.childText("uuid"), root.childText("name"), formatted, false, agentConnected);
         domains.put(domain.uuid, domain);
+        if (running) {
+            qemu.start(domain, Long.MAX_VALUE, QemuLogs.FIRST_START);
+        }
     }
 
-    void version(String daemonVersion) {
+    /** The daemon's version, which the domains' logs name too; the host's hostname and kernel are for the logs alone. */
+    void version(String daemonVersion, String hostname, String kernel) {
         this.version = daemonVersion;
+        qemu.logs.host(hostname, kernel, daemonVersion);
     }
 
     synchronized Exec virsh(List<String> args, String stdin) {
@@ -70,7 +49,10 @@ public final class Libvirt {
             case "list" -> list(rest);
             case "domuuid" -> domuuid(rest);
             case "dumpxml" -> dumpxml(rest);
-            case "domstate" -> withDomain(rest, 1, d -> Exec.ok((d.running() ? "running" : "shut off") + "\n\n"));
+            case "domstate" -> rest.isEmpty() || !rest.get(0).equals("--reason") ? surprise("virsh domstate " + rest)
+                    : withDomain(rest.subList(1, rest.size()), 1, d -> Exec.ok((d.running() ? "running" : "shut off") + " ("
+                            + d.reason + ")\n\n"));
+            case "domname" -> withDomain(rest, 1, d -> Exec.ok(d.name + "\n\n"));
             case "define" -> LabPrograms.expect(rest, List.of("--validate", "/dev/stdin"), () -> define(stdin));
             case "qemu-agent-command" -> agentCommand(rest);
             case "version" -> LabPrograms.expect(rest, List.of("--daemon"), this::printVersion);
@@ -79,11 +61,11 @@ public final class Libvirt {
     }
 
     private Exec list(List<String> args) {
-        java.util.function.Predicate<Domain> listed;
+        java.util.function.Predicate<LabDomain> listed;
         if (args.equals(List.of("--all", "--uuid"))) {
             listed = d -> true;
         } else if (args.equals(List.of("--uuid"))) {
-            listed = Domain::running;
+            listed = LabDomain::running;
         } else if (args.equals(List.of("--all", "--uuid", "--transient"))) {
             listed = d -> !d.persistent();
         } else {
@@ -116,24 +98,17 @@ public final class Libvirt {
     }
 
     private Exec agentCommand(List<String> args) {
-        if (args.size() != 4 || !AGENT_ANSWERS.containsKey(args.get(1)) || !args.subList(2, 4).equals(List.of("--timeout", "5"))) {
+        if (args.size() != 4 || !GuestAgent.knows(args.get(1)) || !args.subList(2, 4).equals(List.of("--timeout", "5"))) {
             throw new LabSurprise("virsh qemu-agent-command " + args);
         }
         return withDomain(args.subList(0, 1), 1, d -> {
             if (!d.running()) {
                 return Exec.fail(1, "error: Requested operation is not valid: domain is not running\n");
             }
-            return d.agentConnected ? Exec.ok(AGENT_ANSWERS.get(args.get(1)) + "\n\n")
+            return d.agentConnected ? Exec.ok(GuestAgent.answer(args.get(1), d.agentVersion) + "\n\n")
                     : Exec.fail(1, "error: Guest agent is not responding: QEMU guest agent is not connected\n");
         });
     }
-
-    /** What the guest agents of the lab (qemu-guest-agent 7.2 on Debian 12) answer, by command. */
-    private static final Map<String, String> AGENT_ANSWERS = Map.of(GUEST_PING, "{\"return\":{}}",
-            "{\"execute\":\"guest-get-osinfo\"}", "{\"return\":{\"name\":\"Debian GNU/Linux\",\"kernel-release\":"
-                    + "\"6.1.0-27-amd64\",\"version\":\"12 (bookworm)\",\"pretty-name\":\"Debian GNU/Linux 12 (bookworm)\","
-                    + "\"version-id\":\"12\",\"kernel-version\":\"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\","
-                    + "\"machine\":\"x86_64\",\"id\":\"debian\",\"kernel-name\":\"Linux\"}}");
 
     private Exec printVersion() {
         return Exec.ok("Compiled against library: libvirt " + version + "\nUsing library: libvirt " + version
@@ -152,8 +127,8 @@ public final class Libvirt {
             throw new LabSurprise("define of something that is not a domain: " + root.name);
         }
         String uuid = root.childText("uuid");
-        Domain domain = domains.get(uuid);
-        Domain sameName = domains.values().stream().filter(d -> d.name.equals(root.childText("name"))).findFirst().orElse(null);
+        LabDomain domain = domains.get(uuid);
+        LabDomain sameName = domains.values().stream().filter(d -> d.name.equals(root.childText("name"))).findFirst().orElse(null);
         if (sameName != null && sameName != domain) {
             return Exec.fail(1, "error: Failed to define domain from /dev/stdin\nerror: operation failed: domain '" + sameName.name
                     + "' already exists with uuid " + sameName.uuid + "\n");
@@ -163,7 +138,7 @@ public final class Libvirt {
         }
         if (domain == null) {
             // As libvirt does: an unknown UUID defines a new domain, shut off, whatever host it may run on elsewhere.
-            domain = new Domain(uuid, root.childText("name"), LibvirtXml.format(root), false, false);
+            domain = new LabDomain(uuid, root.childText("name"), LibvirtXml.format(root), false, false);
             domains.put(uuid, domain);
         }
         String duplicate = DefineRules.duplicateTarget(root.child("devices"));
@@ -176,19 +151,23 @@ public final class Libvirt {
         return Exec.ok("Domain '" + domain.name + "' defined from /dev/stdin\n\n");
     }
 
-    private Exec withDomain(List<String> args, int count, java.util.function.Function<Domain, Exec> then) {
+    private Exec withDomain(List<String> args, int count, java.util.function.Function<LabDomain, Exec> then) {
         if (args.size() != count || !UUID.matcher(args.get(0)).matches()) {
             throw new LabSurprise("a domain must be addressed by its UUID alone, got " + args);
         }
-        Domain domain = domains.get(args.get(0));
+        LabDomain domain = domains.get(args.get(0));
         return domain == null ? notFound(args.get(0)) : then.apply(domain);
+    }
+
+    private static Exec surprise(String what) {
+        throw new LabSurprise(what);
     }
 
     static Exec notFound(String ref) {
         return Exec.fail(1, "error: failed to get domain '" + ref + "'\n");
     }
 
-    private static LibvirtXml.Element parseOrFail(String xml) {
+    static LibvirtXml.Element parseOrFail(String xml) {
         try {
             return LibvirtXml.parse(xml);
         } catch (XMLStreamException e) {
@@ -196,7 +175,7 @@ public final class Libvirt {
         }
     }
 
-    Domain domain(String uuid) {
+    LabDomain domain(String uuid) {
         return java.util.Optional.ofNullable(domains.get(uuid)).orElseThrow(() -> new IllegalArgumentException("no lab domain " + uuid));
     }
 
@@ -222,15 +201,32 @@ public final class Libvirt {
 
     /** Shutdown and start, the only way a defined change reaches a running domain; a denied start throws and leaves it off. */
     public synchronized void coldStart(String uuid) {
-        Domain domain = domain(uuid);
+        String error = restart(uuid);
+        if (error != null) {
+            throw new IllegalStateException(error);
+        }
+    }
+
+    /** {@code virsh shutdown} and {@code virsh start}, as an operator runs them: answers virsh's error, or null. */
+    public synchronized String restart(String uuid) {
+        LabDomain domain = domain(uuid);
         if (!domain.persistent()) {
             throw new IllegalStateException("transient lab domain " + uuid + " would end at shutdown, with nothing to start");
         }
-        String denied = confinement.start(uuid, parseOrFail(domain.inactive));
-        domain.live = denied == null ? domain.inactive : null;
-        if (denied != null) {
-            throw new IllegalStateException(denied);
+        if (domain.running()) {
+            qemu.logs.stopped(domain.name, "shutdown", Instant.now());
         }
+        return qemu.start(domain, Long.MAX_VALUE, Instant.now());
+    }
+
+    /** QEMU may no longer open this block device, as when its SELinux label or AppArmor profile does not allow it. */
+    public synchronized void denyOpen(String path) {
+        qemu.deny(path);
+    }
+
+    /** A line written into the domain's QEMU log, as QEMU or a tool of the host's own writes one. */
+    public synchronized void logLine(String uuid, String line) {
+        qemu.logs.append(domain(uuid).name, line);
     }
 
     /** The persistent domains that run: libvirt-guests starts them again at boot. */
@@ -241,22 +237,16 @@ public final class Libvirt {
     /** Every guest stops; a transient domain ends with its QEMU process and is gone, as after a real reboot. */
     synchronized void stopAll() {
         domains.values().removeIf(d -> !d.persistent());
-        domains.values().forEach(d -> d.live = null);
+        domains.values().stream().filter(LabDomain::running).forEach(d -> {
+            qemu.logs.stopped(d.name, "shutdown", Instant.now());
+            d.reason = "shutdown";
+            d.live = null;
+        });
     }
 
-    /** Starts a guest from its persistent XML at boot; answers QEMU's error when huge pages or access control stop it. */
+    /** Starts a guest from its persistent XML at boot (see {@link Qemu#start}); answers virsh's error, or null. */
     synchronized String startAtBoot(String uuid, long freeHugeKib) {
-        Domain domain = domain(uuid);
-        LibvirtXml.Element root = parseOrFail(domain.inactive);
-        LibvirtXml.Element backing = root.child("memoryBacking");
-        long kib = Long.parseLong(root.childText("memory").strip());
-        if (backing != null && backing.child("hugepages") != null && kib > freeHugeKib) {
-            return "error: Failed to start domain '" + domain.name + "'\nerror: internal error: qemu unexpectedly closed the monitor: "
-                    + "os_mem_prealloc: Insufficient free host memory pages available to allocate guest RAM: Cannot allocate memory";
-        }
-        String denied = confinement.start(uuid, root);
-        domain.live = denied == null ? domain.inactive : null;
-        return denied;
+        return qemu.start(domain(uuid), freeHugeKib, Instant.now());
     }
 
     /**
@@ -265,7 +255,7 @@ public final class Libvirt {
      */
     public synchronized String startTransient(String xml) {
         LibvirtXml.Element root = parseOrFail(xml);
-        Domain domain = new Domain(root.childText("uuid"), root.childText("name"), null, false, false);
+        LabDomain domain = new LabDomain(root.childText("uuid"), root.childText("name"), null, false, false);
         domain.live = LibvirtXml.format(root);
         domains.put(domain.uuid, domain);
         return domain.uuid;
@@ -287,11 +277,16 @@ public final class Libvirt {
 
     /** An edit of the persistent XML made outside Ballast, as {@code virsh edit} makes it. */
     public synchronized void editByHand(String uuid, java.util.function.UnaryOperator<String> edit) {
-        Domain domain = domain(uuid);
+        LabDomain domain = domain(uuid);
         domain.inactive = edit.apply(domain.inactive);
     }
 
     public synchronized void agentConnected(String uuid, boolean connected) {
         domain(uuid).agentConnected = connected;
+    }
+
+    /** The guest's qemu-guest-agent is replaced by one of this version, as an upgrade inside the guest does. */
+    public synchronized void agentVersion(String uuid, String version) {
+        domain(uuid).agentVersion = version;
     }
 }

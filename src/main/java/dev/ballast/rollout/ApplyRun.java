@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import dev.ballast.catalog.CheckResult;
+import dev.ballast.catalog.DomainLog;
+import dev.ballast.catalog.PreflightCheck;
 import dev.ballast.catalog.RestorePoint;
 import dev.ballast.catalog.StepRefusal;
 import dev.ballast.catalog.StepState;
@@ -82,12 +84,15 @@ class ApplyRun {
         for (int i = 0; i < plan.preflight().size(); i++) {
             Plan.Entry entry = plan.preflight().get(i);
             StepRecord.Builder line = attempt.line(i, StepRecord.Kind.CHECK, entry.id());
-            CheckResult result = attempt.rollout().checks().get(i).run(attempt.shell());
+            PreflightCheck.Configured<?> check = attempt.rollout().checks().get(i);
+            CheckResult result = check.run(attempt.shell());
             results.put(i, result);
+            boolean failed = result.status() == CheckResult.Status.FAILED;
+            List<DomainLog> logs = failed ? Diagnostics.read(() -> check.diagnose(attempt.shell())) : List.of();
             attempt.add(line.detail(result.message() + (result.observed() == null ? "" : " (observed " + result.observed()
-                    + ", expected " + result.expected() + ")") + figures(result)).end(StepOutcome.of(result.status())));
-            if (result.status() == CheckResult.Status.FAILED) {
-                return TaskOutcome.failed(ErrorKind.PREFLIGHT_FAILED, entry.id() + ": " + result.message());
+                    + ", expected " + result.expected() + ")") + figures(result)).domainLogs(logs).end(StepOutcome.of(result.status())));
+            if (failed) {
+                return TaskOutcome.failed(ErrorKind.PREFLIGHT_FAILED, entry.id() + ": " + result.message() + Diagnostics.why(logs));
             }
         }
         return null;
@@ -142,18 +147,25 @@ class ApplyRun {
             if (verification.applied()) {
                 pendingRestarts.saw(task.host(), entry.id(), verification.pendingRestart());
             }
+            List<DomainLog> logs = passed || !verification.domainLogs().isEmpty() ? verification.domainLogs()
+                    : Diagnostics.read(() -> step.diagnose(attempt.shell()));
             attempt.add(line.after(verification.observed()).drift(verification.remaining()).detail(verification.note())
-                    .end(passed ? StepOutcome.APPLIED : StepOutcome.VERIFY_FAILED));
-            return passed ? null : TaskOutcome.failed(ErrorKind.VERIFY_FAILED, entry.id() + ": " + verification.note());
+                    .domainLogs(logs).end(passed ? StepOutcome.APPLIED : StepOutcome.VERIFY_FAILED));
+            return passed ? null : TaskOutcome.failed(ErrorKind.VERIFY_FAILED, entry.id() + ": " + verification.note()
+                    + Diagnostics.why(logs));
         } catch (StepRefusal refusal) {
-            attempt.add(line.detail(refusal.getMessage()).end(StepOutcome.refused(refusal.kind())));
-            return TaskOutcome.failed(ErrorKind.refused(refusal.kind()), entry.id() + ": " + refusal.getMessage());
+            List<DomainLog> logs = Diagnostics.read(() -> step.diagnose(attempt.shell()));
+            attempt.add(line.detail(refusal.getMessage()).domainLogs(logs).end(StepOutcome.refused(refusal.kind())));
+            return TaskOutcome.failed(ErrorKind.refused(refusal.kind()), entry.id() + ": " + refusal.getMessage()
+                    + Diagnostics.why(logs));
         } catch (RemoteFailure remote) {
-            attempt.add(line.detail(remote.getMessage()).output(remote.result()).end(StepOutcome.FAILED));
             if (remote.kind() != RemoteFailure.Kind.COMMAND_FAILED) {
+                attempt.add(line.detail(remote.getMessage()).output(remote.result()).end(StepOutcome.FAILED));
                 throw new RemoteFailure(remote.kind(), entry.id() + ": " + remote.getMessage(), remote);
             }
-            return TaskOutcome.failed(ErrorKind.COMMAND_FAILED, entry.id() + ": " + remote.getMessage());
+            List<DomainLog> logs = Diagnostics.read(() -> step.diagnose(attempt.shell()));
+            attempt.add(line.detail(remote.getMessage()).output(remote.result()).domainLogs(logs).end(StepOutcome.FAILED));
+            return TaskOutcome.failed(ErrorKind.COMMAND_FAILED, entry.id() + ": " + remote.getMessage() + Diagnostics.why(logs));
         }
     }
 

@@ -15,8 +15,9 @@ public record HostTaskView(String host, int wave, String state, int attempt, Str
     public record Detail(HostTaskView task, List<StepView> history) {
     }
 
-    /** One step record of a host, as its history shows it. */
+    /** One step record of a host, as its history shows it; {@code domainLogs} the QEMU log tails kept with it, or null. */
     public record StepView(int attempt, int position, String kind, String name, String outcome, Object before, Object after,
-            Object drift, String detail, String output, Integer exitCode, long durationMs, String instance, Instant at) {
+            Object drift, String detail, String output, Integer exitCode, long durationMs, String instance, Instant at,
+            Object domainLogs) {
     }
 }

@@ -132,13 +132,13 @@ public class ResultWriter {
     }
 
     private static final String INSERT_RESULT = "insert into step_result (task_id, attempt, position, kind, name, outcome, "
-            + "before, after, drift, detail, output, exit_code, duration_ms, instance) values (?, ?, ?, ?, ?, ?, cast(? as jsonb), "
-            + "cast(? as jsonb), cast(? as jsonb), ?, ?, ?, ?, ?)";
+            + "before, after, drift, detail, output, exit_code, duration_ms, instance, domain_logs) values (?, ?, ?, ?, ?, ?, "
+            + "cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), ?, ?, ?, ?, ?, cast(? as jsonb))";
 
     private Object[] row(long taskId, String instance, StepRecord line) {
         return new Object[] {taskId, line.attempt(), line.position(), line.kind(), line.name(), line.outcome(),
                 jsonOrNull(line.before()), jsonOrNull(line.after()), jsonOrNull(line.drift()), line.detail(), line.output(),
-                line.exitCode(), line.durationMs(), instance};
+                line.exitCode(), line.durationMs(), instance, jsonOrNull(line.domainLogs())};
     }
 
     private String jsonOrNull(Object value) {

@@ -90,11 +90,12 @@ public class RolloutQueries {
                 RolloutQueries::task, id, host).orElseThrow(() -> new NotFoundException("rollout " + id + " has no host " + host));
         List<HostTaskView.StepView> history = jdbc.list("select r.attempt, r.position, r.kind, r.name, r.outcome, "
                 + "cast(r.before as text), cast(r.after as text), cast(r.drift as text), r.detail, r.output, r.exit_code, "
-                + "r.duration_ms, r.instance, r.at from step_result r join host_task t on t.id = r.task_id "
+                + "r.duration_ms, r.instance, r.at, cast(r.domain_logs as text) from step_result r join host_task t on t.id = r.task_id "
                 + "where t.rollout_id = ? and t.host_name = ? order by r.id",
                 r -> new HostTaskView.StepView(r.getInt(1), r.getInt(2), r.getString(3), r.getString(4), r.getString(5),
                         tree(r.getString(6)), tree(r.getString(7)), tree(r.getString(8)), r.getString(9), r.getString(10),
-                        (Integer) r.getObject(11), r.getLong(12), r.getString(13), instant(r.getTimestamp(14))), id, host);
+                        (Integer) r.getObject(11), r.getLong(12), r.getString(13), instant(r.getTimestamp(14)),
+                        tree(r.getString(15))), id, host);
         return new HostTaskView.Detail(task, history);
     }
 

@@ -3,14 +3,19 @@ package dev.ballast.rollout;
 import java.util.List;
 import java.util.Map;
 
+import dev.ballast.catalog.DomainLog;
 import dev.ballast.catalog.Drift;
 import dev.ballast.catalog.StepState;
 import dev.ballast.queue.Claimed;
 import dev.ballast.remote.CommandResult;
 
-/** One line of a host's history: what a check, step or rollback saw, did and printed. */
+/**
+ * One line of a host's history: what a check, step or rollback saw, did and printed, and the QEMU logs of the domains
+ * it found in trouble (null when none was read).
+ */
 record StepRecord(int attempt, int position, Kind kind, String name, StepOutcome outcome, Map<String, String> before,
-        Map<String, String> after, List<Drift> drift, String detail, String output, Integer exitCode, long durationMs) {
+        Map<String, String> after, List<Drift> drift, String detail, String output, Integer exitCode, long durationMs,
+        List<DomainLog> domainLogs) {
 
     enum Kind { CHECK, STEP, ROLLBACK }
 
@@ -31,6 +36,7 @@ record StepRecord(int attempt, int position, Kind kind, String name, StepOutcome
         private List<Drift> drift;
         private String detail;
         private CommandResult command;
+        private List<DomainLog> domainLogs;
 
         private Builder(int attempt, int position, Kind kind, String name) {
             this.attempt = attempt;
@@ -64,6 +70,12 @@ record StepRecord(int attempt, int position, Kind kind, String name, StepOutcome
             return this;
         }
 
+        /** Logs the catalog read and masked; an empty list keeps none. */
+        Builder domainLogs(List<DomainLog> logs) {
+            domainLogs = logs == null || logs.isEmpty() ? null : List.copyOf(logs);
+            return this;
+        }
+
         StepRecord end(StepOutcome outcome) {
             String output = command == null ? null : command.stdout() + (command.stderr().isEmpty() ? "" : "\n[stderr]\n"
                     + command.stderr()) + (command.truncated() ? "\n[truncated]" : "");
@@ -71,7 +83,7 @@ record StepRecord(int attempt, int position, Kind kind, String name, StepOutcome
                     .map(d -> new Drift(d.fact(), StepState.redact(d.desired()), StepState.redact(d.actual()))).toList();
             return new StepRecord(attempt, position, kind, name, outcome, facts(before), facts(after), shownDrift,
                     StepState.redact(detail), StepState.redact(output), command == null ? null : command.exitCode(),
-                    (System.nanoTime() - startedNanos) / 1_000_000);
+                    (System.nanoTime() - startedNanos) / 1_000_000, domainLogs);
         }
 
         private static Map<String, String> facts(StepState state) {

@@ -22,7 +22,7 @@ import dev.ballast.remote.RemoteShell;
  * The contract between the two labs: what each command the catalog sends answers on a lab host of a given
  * index, as committed transcripts (argv and stdin; exit code, stdout and stderr). They are recorded from
  * the in-process lab by running every step's whole life (probe, apply, verify, rollback) and every check on
- * a fresh host, and replayed, command by command, against the real-sshd lab's stubs: any byte that differs
+ * a fresh host, each followed by the diagnosis a failure would read (the domains' QEMU logs), and replayed, command by command, against the real-sshd lab's stubs: any byte that differs
  * is a place where one lab would let the catalog pass and the other would not. A transcript that no longer
  * matches what the catalog sends is re-recorded with {@code -Dlab.contract.record=true}.
  */
@@ -64,12 +64,18 @@ public final class LabContract {
         };
         for (TuningStep.Configured<?> step : steps(index)) {
             life(recording, step);
+            try {
+                step.diagnose(recording);
+            } catch (RemoteFailure | RuntimeException e) {
+                // As below: the answers are the contract.
+            }
         }
         brokenAbstraction(recording, index);
         pinningRefusals(recording, index);
         for (PreflightCheck.Configured<?> check : checks()) {
             try {
                 check.run(recording);
+                check.diagnose(recording);
             } catch (RemoteFailure | RuntimeException e) {
                 // What the check made of the answers is its own tests' business; the answers are recorded.
             }
@@ -175,6 +181,9 @@ public final class LabContract {
                 new IoSchedulerStep().configure("step", Map.of("device", "nvme0n1", "scheduler", "none")),
                 new IoSchedulerStep().configure("step", Map.of("device", "sda", "scheduler", "kyber")),
                 new IoSchedulerStep().configure("step", Map.of("device", "dm-0")),
+                new BlockQueueStep().configure("step", Map.of("device", "nvme0n1", "nrRequests", "512", "readAheadKb", "256")),
+                new BlockQueueStep().configure("step", Map.of("device", "nvme1n1", "nrRequests", "2048")),
+                new BlockQueueStep().configure("step", Map.of("device", "dm-0", "readAheadKb", "4096")),
                 new HugepagesStep().configure("step", Map.of("count", "1024")),
                 new HugepagesStep().configure("step", Map.of("count", "4", "size", "1G")),
                 new DiskCacheStep().configure("step", Map.of("domain", vm1)),
@@ -206,6 +215,7 @@ public final class LabContract {
                 new PcieLinkCheck().configure("check", Map.of("controller", "nvme1")),
                 new FioBaselineCheck().configure("check", Map.of("device", "nvme0n1", "runtime", "5")),
                 new GuestAgentCheck().configure("check", Map.of("domain", "all")),
+                new GuestAgentCheck().configure("check", Map.of("domain", "all", "minVersion", "7.0")),
                 new KernelIoErrorsCheck().configure("check", Map.of()));
     }
 }

@@ -81,6 +81,43 @@ class LibvirtChecksTest {
         assertThat(result.message()).contains("no domain named vm-7-7");
     }
 
+    /** lab-002's guests run qemu-guest-agent 5.2.0 on libvirt 9.0.0: they answer a ping, yet quiescing may fail. */
+    @Test
+    void guestAgentFailsOnAnAgentOlderThanThePlanAllowsAndPassesOnceItIsUpgraded() throws Exception {
+        Libvirt libvirt = ssh.fleet().host("lab-002").state().libvirt();
+        String vm21 = libvirt.uuidOf("vm-2-1");
+        CheckResult old = run("lab-002", new GuestAgentCheck(), Map.of("domain", "all", "minVersion", "7.0"));
+        assertThat(old.status()).isEqualTo(CheckResult.Status.FAILED);
+        assertThat(old.figures()).containsEntry(vm21, "5.2.0").containsEntry("libvirt", "9.0.0");
+        assertThat(old.message()).contains("1 of 1 domains is older than 7.0.0 (libvirt daemon 9.0.0)").contains(vm21 + ": 5.2.0");
+        assertThat(run("lab-002", new GuestAgentCheck(), Map.of("domain", "vm-2-1")).status())
+                .as("without minVersion only the ping counts").isEqualTo(CheckResult.Status.PASSED);
+
+        libvirt.agentVersion(vm21, "8.2.0");
+        CheckResult upgraded = run("lab-002", new GuestAgentCheck(), Map.of("domain", "vm-2-1", "minVersion", "7.0"));
+        assertThat(upgraded.status()).isEqualTo(CheckResult.Status.PASSED);
+        assertThat(upgraded.observed()).isEqualTo(vm21 + ": 8.2.0\nlibvirt: 9.0.0");
+        assertThat(upgraded.expected()).isEqualTo("every agent >= 7.0.0");
+    }
+
+    @Test
+    void guestAgentVersionComparesByNumberOnEveryHostOfTheLab() throws Exception {
+        Libvirt libvirt = ssh.fleet().host("lab-004").state().libvirt();
+        CheckResult current = run("lab-004", new GuestAgentCheck(), Map.of("domain", "vm-4-1", "minVersion", "7.2.0"));
+        assertThat(current.status()).isEqualTo(CheckResult.Status.PASSED);
+        assertThat(current.figures()).containsEntry(libvirt.uuidOf("vm-4-1"), "7.2.0").containsEntry("libvirt", "7.0.0");
+        assertThat(run("lab-004", new GuestAgentCheck(), Map.of("domain", "vm-4-1", "minVersion", "7.10")).status())
+                .as("7.2.0 is older than 7.10.0").isEqualTo(CheckResult.Status.FAILED);
+    }
+
+    @Test
+    void guestAgentRejectsAMalformedMinimumVersion() {
+        assertThatThrownBy(() -> new GuestAgentCheck().configure("checks[0].params", Map.of("domain", "all", "minVersion", "7.2;reboot")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("checks[0].params.minVersion");
+        assertThatThrownBy(() -> new GuestAgentCheck().configure("checks[0].params", Map.of("domain", "all", "minVersion", "")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("checks[0].params.minVersion");
+    }
+
     @Test
     void guestAgentRejectsUnsafeDomainReferences() {
         assertThatThrownBy(() -> new GuestAgentCheck().configure("checks[0].params", Map.of("domain", "$(id)")))

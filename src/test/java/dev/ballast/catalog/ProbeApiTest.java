@@ -165,6 +165,9 @@ class ProbeApiTest {
                 .body("find { it.id == 'emulator-pinning' }.effect", equalTo("IMMEDIATE"))
                 .body("find { it.id == 'emulator-pinning' }.parameters.name", equalTo(List.of("domain", "cpuset")))
                 .body("find { it.id == 'iothread-pinning' }.effect", equalTo("NEXT_DOMAIN_COLD_START"))
-                .body("find { it.id == 'iothread-pinning' }.parameters.name", equalTo(List.of("domain", "cpuset", "iothread")));
+                .body("find { it.id == 'iothread-pinning' }.parameters.name", equalTo(List.of("domain", "cpuset", "iothread")))
+                .body("find { it.id == 'block-queue' }.parameters.name", equalTo(List.of("device", "nrRequests", "readAheadKb")))
+                .body("find { it.id == 'guest-agent' }.parameters.name", equalTo(List.of("domain", "minVersion")))
+                .body("find { it.id == 'guest-agent' }.parameters.find { it.name == 'minVersion' }.required", equalTo(false));
     }
 }
