@@ -46,8 +46,7 @@ final class AppArmorRawDiskStep extends TuningStep<AppArmorRawDiskStep.Params> {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.required("vg", "volume-group", "volume group holding the VM disks, such as vg_storage",
-                "[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}"));
+        return List.of(VolumeGroup.VM_DISKS);
     }
 
     @Override

@@ -8,6 +8,9 @@ import dev.ballast.remote.RemoteArg;
 public record VolumeGroup(String name) implements RemoteArg {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
+    /** The {@code vg} parameter of the steps that act on the group holding the VM disks, as /api/steps lists it. */
+    static final ParameterSpec VM_DISKS = ParameterSpec.required("vg", "volume-group", "volume group holding the VM disks, such as vg_storage",
+            NAME.pattern());
 
     public VolumeGroup {
         Values.matching("volume group name", name, NAME, "up to 63 letters, digits and _.- not starting with . or -");
