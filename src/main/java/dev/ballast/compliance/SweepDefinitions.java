@@ -52,7 +52,7 @@ public class SweepDefinitions {
     /** A request as validated: the zone and selector in their canonical form. */
     private record Valid(String name, String cron, String zone, String selector, String plan, boolean remediate) {
         Map<String, Object> view() {
-            return Map.of("cron", cron, "timeZone", zone, "selector", selector, "plan", plan, "remediate", remediate);
+            return Map.of("name", name, "cron", cron, "timeZone", zone, "selector", selector, "plan", plan, "remediate", remediate);
         }
     }
 

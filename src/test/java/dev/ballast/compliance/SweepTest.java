@@ -170,6 +170,7 @@ class SweepTest {
         assertThat(audit.getString("[0].action")).isEqualTo("sweep.update");
         assertThat(audit.getString("[0].before.cron")).isEqualTo("0 0 3 * * ?");
         assertThat(audit.getString("[0].after.cron")).isEqualTo("0 30 5 1 1 ? 2099");
+        assertThat(audit.getString("[0].after.name")).isEqualTo("edited");
 
         given().contentType("application/json").body(with(edited, "cron", "every night")).put("/api/sweeps/" + sweep).then()
                 .statusCode(400).body("errors[0].field", equalTo("cron"));
