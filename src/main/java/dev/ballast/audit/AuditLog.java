@@ -57,15 +57,27 @@ public class AuditLog {
         return identity == null || identity.isAnonymous() ? BALLAST : identity.getPrincipal().getName();
     }
 
-    /** The audit records, newest first, optionally of one target (exact) or target prefix ("host/"). */
-    public List<AuditEvent> list(String target, Long before, int limit) {
+    /**
+     * The audit records, newest first, as the filter narrows them: a target or action also takes what is
+     * under it ({@code host} takes {@code host/lab-001}, {@code sweep} takes {@code sweep.update}).
+     */
+    public List<AuditEvent> list(AuditFilter filter, Long before, int limit) {
         StringBuilder sql = new StringBuilder("select id, at, actor, action, target, cast(before as text), cast(after as text) "
                 + "from audit_event where true");
         List<Object> params = new ArrayList<>();
-        if (target != null) {
-            sql.append(" and (target = ? or target like ?)");
-            params.add(target);
-            params.add(target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
+        if (filter.actor() != null) {
+            sql.append(" and actor = ?");
+            params.add(filter.actor());
+        }
+        under(sql, params, "action", filter.action(), ".");
+        under(sql, params, "target", filter.target(), "/");
+        if (filter.since() != null) {
+            sql.append(" and at >= ?");
+            params.add(java.sql.Timestamp.from(filter.since()));
+        }
+        if (filter.until() != null) {
+            sql.append(" and at <= ?");
+            params.add(java.sql.Timestamp.from(filter.until()));
         }
         if (before != null) {
             sql.append(" and id < ?");
@@ -75,6 +87,15 @@ public class AuditLog {
         params.add(limit);
         return jdbc.list(sql.toString(), r -> new AuditEvent(r.getLong(1), r.getTimestamp(2).toInstant(), r.getString(3),
                 r.getString(4), r.getString(5), fromJson(r.getString(6)), fromJson(r.getString(7))), params.toArray());
+    }
+
+    /** {@code column} equal to {@code value}, or starting with it and the separator. */
+    private static void under(StringBuilder sql, List<Object> params, String column, String value, String separator) {
+        if (value != null) {
+            sql.append(" and (").append(column).append(" = ? or ").append(column).append(" like ?)");
+            params.add(value);
+            params.add(value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + separator + "%");
+        }
     }
 
     /** One change as the audit shows it. */

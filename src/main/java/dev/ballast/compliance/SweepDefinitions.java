@@ -49,8 +49,48 @@ public class SweepDefinitions {
         this.audit = audit;
     }
 
+    /** A request as validated: the zone and selector in their canonical form. */
+    private record Valid(String name, String cron, String zone, String selector, String plan, boolean remediate) {
+        Map<String, Object> view() {
+            return Map.of("name", name, "cron", cron, "timeZone", zone, "selector", selector, "plan", plan, "remediate", remediate);
+        }
+    }
+
     @Transactional
     public SweepDefinition create(SweepRequest request) {
+        Valid valid = validate(request);
+        long id = jdbc.one("insert into sweep (name, cron, time_zone, selector, plan_name, remediate, created_by) "
+                + "values (?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing returning id", r -> r.getLong(1),
+                valid.name(), valid.cron(), valid.zone(), valid.selector(), valid.plan(), valid.remediate(), audit.actor())
+                .orElseThrow(() -> new ConflictException("a sweep named " + valid.name() + " exists already"));
+        schedules.schedule(id, valid.cron(), valid.zone());
+        SweepDefinition created = get(id);
+        audit.record("sweep.create", "sweep/" + valid.name(), null, valid.view());
+        return created;
+    }
+
+    /**
+     * Replaces a sweep's definition with the same body as {@link #create}, and its Quartz trigger with one
+     * for the new schedule (in the same transaction). Its runs stay: they belong to the sweep, not to its
+     * schedule.
+     */
+    @Transactional
+    public SweepDefinition update(long id, SweepRequest request) {
+        SweepDefinition before = get(id);
+        Valid valid = validate(request);
+        if (jdbc.one("select 1 from sweep where name = ? and id <> ?", r -> 1, valid.name(), id).isPresent()) {
+            throw new ConflictException("a sweep named " + valid.name() + " exists already");
+        }
+        jdbc.update("update sweep set name = ?, cron = ?, time_zone = ?, selector = ?, plan_name = ?, remediate = ? where id = ?",
+                valid.name(), valid.cron(), valid.zone(), valid.selector(), valid.plan(), valid.remediate(), id);
+        schedules.schedule(id, valid.cron(), valid.zone());
+        audit.record("sweep.update", "sweep/" + valid.name(), Map.of("name", before.name(), "cron", before.cron(),
+                "timeZone", before.timeZone(), "selector", before.selector(), "plan", before.plan(), "remediate", before.remediate()),
+                valid.view());
+        return get(id);
+    }
+
+    private Valid validate(SweepRequest request) {
         if (request == null) {
             throw InvalidInputException.of("body", "a JSON object with name, cron, selector and plan is required");
         }
@@ -66,16 +106,7 @@ public class SweepDefinitions {
         } catch (NotFoundException e) {
             throw InvalidInputException.of("plan", e.getMessage());
         }
-        long id = jdbc.one("insert into sweep (name, cron, time_zone, selector, plan_name, remediate, created_by) "
-                + "values (?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing returning id", r -> r.getLong(1),
-                request.name(), cron, zone, selector.toString(), request.plan(), Boolean.TRUE.equals(request.remediate()),
-                audit.actor())
-                .orElseThrow(() -> new ConflictException("a sweep named " + request.name() + " exists already"));
-        schedules.schedule(id, cron, zone);
-        SweepDefinition created = get(id);
-        audit.record("sweep.create", "sweep/" + request.name(), null, Map.of("cron", cron, "timeZone", zone,
-                "selector", selector.toString(), "plan", request.plan(), "remediate", created.remediate()));
-        return created;
+        return new Valid(request.name(), cron, zone, selector.toString(), request.plan(), Boolean.TRUE.equals(request.remediate()));
     }
 
     /** A cron expression that fires again: Quartz refuses to schedule one that never will (30 February, a past year). */

@@ -9,6 +9,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -44,6 +45,14 @@ public class SweepResource {
     @Path("{id}")
     public SweepDefinition get(@PathParam("id") String id) {
         return definitions.get(QueryParams.id("id", id));
+    }
+
+    /** Changes a sweep: the same body as a new one; its schedule is replaced, its runs stay. */
+    @PUT
+    @Path("{id}")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public SweepDefinition update(@PathParam("id") String id, SweepDefinitions.SweepRequest request) {
+        return definitions.update(QueryParams.id("id", id), request);
     }
 
     @DELETE

@@ -181,6 +181,11 @@ final class PlanParser {
             String field = "waves.sizes[" + i + "]";
             Node item = items.get(i);
             Amount size = guard(() -> InvalidInputException.forField(field, () -> Amount.parse(YamlTree.scalar(item, field))));
+            Amount previous = size == null || sizes.isEmpty() ? null : sizes.get(sizes.size() - 1);
+            if (previous != null && previous.percent() == size.percent() && size.value() <= previous.value()) {
+                errors.add(new FieldError(field, "sizes are cumulative (each wave brings the rollout to this share), so " + size
+                        + " after " + previous + " would be an empty wave: list them increasing", YamlTree.line(item)));
+            }
             if (size != null) {
                 sizes.add(size);
             }

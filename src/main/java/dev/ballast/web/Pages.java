@@ -1,15 +1,11 @@
 package dev.ballast.web;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 import dev.ballast.input.QueryParams;
+import dev.ballast.audit.AuditFilter;
 import dev.ballast.audit.AuditLog;
-import dev.ballast.compliance.SweepDefinition;
-import dev.ballast.compliance.SweepDefinitions;
-import dev.ballast.compliance.SweepReports;
-import dev.ballast.compliance.SweepRun;
 import dev.ballast.inventory.HostName;
 import dev.ballast.inventory.Inventory;
 import dev.ballast.plan.Plans;
@@ -20,6 +16,7 @@ import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -45,8 +42,7 @@ public class Pages {
     private final Inventory inventory;
     private final RollbackPoints rollbackPoints;
     private final PendingRestarts pendingRestarts;
-    private final SweepDefinitions sweeps;
-    private final SweepReports sweepReports;
+    private final SweepPanels sweepPanels;
     private final AuditLog audit;
     private final Template login;
     private final Template dashboard;
@@ -58,7 +54,7 @@ public class Pages {
     private final Template auditPage;
 
     Pages(SecurityIdentity identity, WebQueries queries, RolloutQueries rollouts, Plans plans, Inventory inventory,
-            RollbackPoints rollbackPoints, PendingRestarts pendingRestarts, SweepDefinitions sweeps, SweepReports sweepReports, AuditLog audit, Template login,
+            RollbackPoints rollbackPoints, PendingRestarts pendingRestarts, SweepPanels sweepPanels, AuditLog audit, Template login,
             Template dashboard, Template rollout, Template host, @io.quarkus.qute.Location("rollout-host.html") Template rolloutHost,
             @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
             @io.quarkus.qute.Location("plans.html") Template plansPage, @io.quarkus.qute.Location("audit.html") Template auditPage) {
@@ -69,8 +65,7 @@ public class Pages {
         this.inventory = inventory;
         this.rollbackPoints = rollbackPoints;
         this.pendingRestarts = pendingRestarts;
-        this.sweeps = sweeps;
-        this.sweepReports = sweepReports;
+        this.sweepPanels = sweepPanels;
         this.audit = audit;
         this.login = login;
         this.dashboard = dashboard;
@@ -143,41 +138,13 @@ public class Pages {
                 .render();
     }
 
-    /** One sweep's runs as the chart draws them: oldest first, with the bar height of each. */
-    public record Chart(List<SweepRun> runs, int max) {
-        static final int BASE = 110;
-
-        public int height(SweepRun run) {
-            return max == 0 || run.drifts() == null ? 0 : run.drifts() * 100 / max;
-        }
-
-        public int top(SweepRun run) {
-            return BASE - height(run);
-        }
-
-        public int x(int index) {
-            return index * 20 + 2;
-        }
-    }
-
-    public record SweepPanel(SweepDefinition sweep, Chart chart, SweepRun last, List<dev.ballast.compliance.DriftEntry> drift) {
-    }
-
     @GET
     @Path("sweeps")
     public Response sweeps() {
         if (identity.isAnonymous()) {
             return toLogin();
         }
-        List<SweepPanel> panels = new ArrayList<>();
-        for (SweepDefinition sweep : sweeps.list()) {
-            List<SweepRun> runs = new ArrayList<>(sweepReports.runs(sweep.id(), 30));
-            runs.sort(Comparator.comparing(SweepRun::scheduledFor));
-            SweepRun last = runs.stream().filter(r -> r.state().equals("DONE")).reduce((a, b) -> b).orElse(null);
-            int max = runs.stream().mapToInt(r -> r.drifts() == null ? 0 : r.drifts()).max().orElse(0);
-            panels.add(new SweepPanel(sweep, new Chart(runs, max), last, last == null ? List.of() : sweepReports.drift(sweep.id(), last.id())));
-        }
-        return page(sweepsPage, "Sweeps").data("panels", panels)
+        return page(sweepsPage, "Sweeps").data("panels", sweepPanels.all())
                 .data("plans", plans.list().stream().map(p -> p.name()).distinct().sorted().toList()).render();
     }
 
@@ -192,11 +159,12 @@ public class Pages {
 
     @GET
     @Path("audit")
-    public Response audit() {
+    public Response audit(@BeanParam AuditFilter.Query query) {
         if (identity.isAnonymous()) {
             return toLogin();
         }
-        return page(auditPage, "Audit").data("events", audit.list(null, null, 200)).render();
+        AuditFilter filter = query.filter();
+        return page(auditPage, "Audit").data("events", audit.list(filter, null, 200)).data("filter", filter).render();
     }
 
     /** A page for the logged-in user, with who they are and their CSRF token for the header. */

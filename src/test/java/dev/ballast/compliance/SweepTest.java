@@ -155,6 +155,33 @@ class SweepTest {
         given().get("/api/sweeps/abc").then().statusCode(400).body("errors[0].field", equalTo("id"));
     }
 
+    /** PUT takes the create body: the schedule Quartz holds follows, bad input names its field, the change is audited. */
+    @Test
+    void editingASweepReplacesItsScheduleValidatedAndAudited() {
+        long sweep = createSweep("to-edit", "0 0 3 * * ?", false);
+        Map<String, Object> edited = Map.of("name", "edited", "cron", "0 30 5 1 1 ? 2099", "timeZone", "Europe/Paris",
+                "selector", "env=lab,rack=r1", "plan", "sweep-baseline", "remediate", true);
+
+        given().contentType("application/json").body(edited).put("/api/sweeps/" + sweep).then().statusCode(200)
+                .body("name", equalTo("edited")).body("cron", equalTo("0 30 5 1 1 ? 2099")).body("remediate", equalTo(true))
+                .body("nextRunAt", equalTo("2099-01-01T04:30:00Z"));
+        assertThat(given().get("/api/sweeps/" + sweep).then().extract().jsonPath().getString("timeZone")).isEqualTo("Europe/Paris");
+        JsonPath audit = given().get("/api/audit?target=sweep/edited").then().statusCode(200).extract().jsonPath();
+        assertThat(audit.getString("[0].action")).isEqualTo("sweep.update");
+        assertThat(audit.getString("[0].before.cron")).isEqualTo("0 0 3 * * ?");
+        assertThat(audit.getString("[0].after.cron")).isEqualTo("0 30 5 1 1 ? 2099");
+        assertThat(audit.getString("[0].after.name")).isEqualTo("edited");
+
+        given().contentType("application/json").body(with(edited, "cron", "every night")).put("/api/sweeps/" + sweep).then()
+                .statusCode(400).body("errors[0].field", equalTo("cron"));
+        long other = createSweep("taken-name", "0 0 3 * * ?", false);
+        given().contentType("application/json").body(with(edited, "name", "taken-name")).put("/api/sweeps/" + sweep).then()
+                .statusCode(409);
+        given().contentType("application/json").body(edited).put("/api/sweeps/999999").then().statusCode(404);
+        given().delete("/api/sweeps/" + sweep).then().statusCode(204);
+        given().delete("/api/sweeps/" + other).then().statusCode(204);
+    }
+
     private static long createSweep(String name, String cron, boolean remediate) {
         return given().contentType("application/json").body(Map.of("name", name, "cron", cron, "selector", "env=lab",
                 "plan", "sweep-baseline", "remediate", remediate)).post("/api/sweeps").then().statusCode(201)

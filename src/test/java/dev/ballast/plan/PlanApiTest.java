@@ -51,6 +51,16 @@ class PlanApiTest {
         post(plan.replace("SIZES", "100%"), "?dryRun=true").statusCode(200);
     }
 
+    /** Sizes are cumulative: [50%, 10%, 100%] would make an empty second wave, and is refused at the size and its line. */
+    @Test
+    void decreasingWaveSizesAreRefusedAtTheirLine() {
+        String plan = "name: shrinking\nsteps:\n  - step: hugepages\n    params: {count: \"16\"}\nwaves:\n  sizes:\n"
+                + "    - 50%\n    - 10%\n    - 100%\n";
+        post(plan, "?dryRun=true").statusCode(400).body("errors[0].field", equalTo("waves.sizes[1]"))
+                .body("errors[0].line", equalTo(8)).body("errors[0].message", containsString("10% after 50%"));
+        post(plan.replace("10%", "75%"), "?dryRun=true").statusCode(200);
+    }
+
     /** Last-one-wins would store sda while a reviewer reads nvme0n1: a key given twice is refused, with its lines. */
     @Test
     void aKeyGivenTwiceIsRefusedNamingBothLines() {

@@ -43,7 +43,8 @@ class PagesTest {
     void everyPageRendersForALoggedInUser() {
         page("/").body(containsString("Fleet")).body(containsString("pages-plan v1"))
                 .body(containsString("<meta name=\"csrf-token\" content=\"")).body(containsString("pages-viewer (viewer)"));
-        page("/sweeps").body(containsString("pages-sweep")).body(containsString("0 0 4 * * ?")).body(containsString("<svg")).body(containsString("<rect x=\"2\""));
+        page("/sweeps").body(containsString("pages-sweep")).body(containsString("0 0 4 * * ?")).body(containsString("<div class=\"chart\""))
+                .body(containsString("<table class=\"runs\">")).body(containsString("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js"));
         page("/plans").body(containsString("pages-plan")).body(containsString("- step: io-scheduler"));
         page("/audit").body(containsString("sweep.create")).body(containsString("token:bootstrap"));
     }
