@@ -135,6 +135,8 @@ class HostsUiTest {
     @Order(2)
     void anOperatorPutsAHostInMaintenanceAndProbesIt() throws Exception {
         WebDriverWait wait = Browsers.waitOn(browser);
+        given().contentType("application/json").body(Map.of()).put("/api/hosts/lab-002/maintenance").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", org.hamcrest.Matchers.equalTo("maintenance"));
         browser.get(base + "hosts/lab-002");
         browser.findElement(By.id("maintenance-toggle")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("maintenance-state"), "in maintenance"));
@@ -154,6 +156,7 @@ class HostsUiTest {
         assertThat(browser.findElement(By.id("probe-message")).getText()).isEqualTo("io-scheduler: 2 facts drifted");
         List<String> rows = browser.findElements(By.cssSelector("#probe-result tr")).stream().map(WebElement::getText).toList();
         assertThat(rows).contains("scheduler none mq-deadline", "scheduler mq-deadline");
+        Browsers.shoot(browser, "21-host-probed-desktop");
 
         browsers.look(base + "hosts/lab-001", "21-host", d -> d.findElements(By.cssSelector("#step-states td")).size() >= 4
                 && d.findElements(By.cssSelector("#probe-what option")).size() > 3);
