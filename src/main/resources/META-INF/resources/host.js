@@ -91,7 +91,22 @@ if (probeForm) {
     t.createCaption().textContent = caption;
     const header = t.insertRow();
     head.forEach(h => { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; header.append(th); });
-    rows.forEach(r => { const row = t.insertRow(); r.forEach(v => { const cell = row.insertCell(); cell.textContent = v == null ? '' : v; }); });
+    // A value that spans lines (a udev rule, a domain's XML) keeps its lines.
+    rows.forEach(r => {
+      const row = t.insertRow();
+      r.forEach(v => {
+        const cell = row.insertCell();
+        const text = v == null ? '' : String(v);
+        if (text.includes('\n')) {
+          const pre = document.createElement('pre');
+          pre.tabIndex = 0;
+          pre.textContent = text;
+          cell.append(pre);
+        } else {
+          cell.textContent = text;
+        }
+      });
+    });
     const box = document.createElement('div');
     box.className = 'scroll';
     box.tabIndex = 0;
