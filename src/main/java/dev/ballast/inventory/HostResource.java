@@ -72,6 +72,22 @@ public class HostResource {
         return Response.noContent().build();
     }
 
+    /** The body of a maintenance switch: {@code {"maintenance": true}} or false. */
+    public record MaintenanceRequest(Boolean maintenance) {
+    }
+
+    /** Sets or ends a host's maintenance (operator, audited); the rest of the host is an admin's. */
+    @RolesAllowed(Role.OPERATOR_NAME)
+    @PUT
+    @Path("{name}/maintenance")
+    public HostView maintenance(@PathParam("name") String name, MaintenanceRequest request) {
+        HostName host = HostName.parse("name", name);
+        if (request == null || request.maintenance() == null) {
+            throw InvalidInputException.of("maintenance", "is required: {\"maintenance\": true} or false");
+        }
+        return inventory.setMaintenance(host, request.maintenance());
+    }
+
     /** The body of an accept-key request: the key the quarantined host presented, repeated. */
     public record AcceptKeyRequest(String hostKey) {
     }

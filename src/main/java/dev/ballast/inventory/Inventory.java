@@ -106,6 +106,21 @@ public class Inventory {
         return host.view();
     }
 
+    /** Sets or ends a host's maintenance (rollouts and sweeps leave it out); an operator's switch, so nothing else changes. */
+    @Transactional
+    public HostView setMaintenance(HostName name, boolean maintenance) {
+        Host host = Host.named(name);
+        HostView before = host.view();
+        if (host.maintenance == maintenance) {
+            return before;
+        }
+        host.maintenance = maintenance;
+        host.updatedAt = Instant.now();
+        em.flush();
+        audit.record("host.maintenance", "host/" + host.name, before, host.view());
+        return host.view();
+    }
+
     /**
      * Deletes a host that was never in a rollout. One that was is refused: its tasks, results and
      * rollback points refer to it, and that history stays.

@@ -53,6 +53,16 @@ public record PinnedHostKey(String algorithm, String base64) {
         }
     }
 
+    /** The key's fingerprint as {@code ssh-keygen -lf} prints it: {@code SHA256:} and the unpadded base64 of the blob's digest. */
+    public String fingerprint() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(base64));
+            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     @Override
     public String toString() {
         return algorithm + " " + base64;

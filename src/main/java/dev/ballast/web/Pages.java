@@ -7,7 +7,12 @@ import dev.ballast.input.QueryParams;
 import dev.ballast.audit.AuditFilter;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.inventory.HostName;
+import dev.ballast.inventory.HostView;
 import dev.ballast.inventory.Inventory;
+import dev.ballast.inventory.Selector;
+import dev.ballast.problem.FieldError;
+import dev.ballast.problem.InvalidInputException;
+import dev.ballast.remote.PinnedHostKey;
 import dev.ballast.plan.Plans;
 import dev.ballast.rollback.RollbackPoints;
 import dev.ballast.rollout.PendingRestarts;
@@ -21,6 +26,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -44,10 +50,12 @@ public class Pages {
     private final PendingRestarts pendingRestarts;
     private final SweepPanels sweepPanels;
     private final AuditLog audit;
+    private final HostQueries hostQueries;
     private final Template login;
     private final Template dashboard;
     private final Template rollout;
     private final Template host;
+    private final Template hostsPage;
     private final Template rolloutHost;
     private final Template sweepsPage;
     private final Template plansPage;
@@ -57,7 +65,10 @@ public class Pages {
             RollbackPoints rollbackPoints, PendingRestarts pendingRestarts, SweepPanels sweepPanels, AuditLog audit, Template login,
             Template dashboard, Template rollout, Template host, @io.quarkus.qute.Location("rollout-host.html") Template rolloutHost,
             @io.quarkus.qute.Location("sweeps.html") Template sweepsPage,
-            @io.quarkus.qute.Location("plans.html") Template plansPage, @io.quarkus.qute.Location("audit.html") Template auditPage) {
+            @io.quarkus.qute.Location("plans.html") Template plansPage, @io.quarkus.qute.Location("audit.html") Template auditPage,
+            HostQueries hostQueries, @io.quarkus.qute.Location("hosts.html") Template hostsPage) {
+        this.hostQueries = hostQueries;
+        this.hostsPage = hostsPage;
         this.identity = identity;
         this.queries = queries;
         this.rollouts = rollouts;
@@ -124,6 +135,28 @@ public class Pages {
                 .data("h", HostHistory.of(rollouts.host(rolloutId, valid.value()))).render();
     }
 
+    /**
+     * The hosts a selector matches, a page at a time, with their states. A selector the API refuses is
+     * shown with the API's words beside the field, and the page lists no host.
+     */
+    @GET
+    @Path("hosts")
+    public Response hosts(@QueryParam("selector") String selector, @QueryParam("page") String page, @QueryParam("size") String size) {
+        if (identity.isAnonymous()) {
+            return toLogin();
+        }
+        String text = selector == null ? "" : selector;
+        PageBuilder builder = page(hostsPage, "Hosts").data("selector", text);
+        try {
+            Inventory.Page found = inventory.list(Selector.parse("selector", text), QueryParams.number("page", page, 0, 0, 4_000_000),
+                    QueryParams.number("size", size, 50, 1, 500));
+            return builder.data("found", found).data("lines", hostQueries.lines(found.items())).data("error", null).render();
+        } catch (InvalidInputException e) {
+            return builder.data("found", null).data("lines", List.of()).data("error", e.errors().stream()
+                    .map(FieldError::toString).collect(java.util.stream.Collectors.joining("; "))).render();
+        }
+    }
+
     @GET
     @Path("hosts/{name}")
     public Response host(@PathParam("name") String name) {
@@ -131,11 +164,25 @@ public class Pages {
             return toLogin();
         }
         HostName valid = HostName.parse("name", name);
-        return page(host, valid.value()).data("host", inventory.get(valid))
+        HostView view = inventory.get(valid);
+        return page(host, valid.value()).data("host", view)
+                .data("keys", view.quarantine() == null ? null : new Keys(view.hostKey(), view.quarantine().presentedHostKey()))
+                .data("steps", hostQueries.steps(valid.value()))
                 .data("tasks", queries.tasksOf(valid.value(), 30))
                 .data("points", rollbackPoints.ofHost(valid.value()))
                 .data("pendingRestarts", pendingRestarts.ofHost(valid.value()))
                 .render();
+    }
+
+    /** A quarantined host's pinned and presented keys, with their fingerprints as ssh-keygen -lf prints them. */
+    public record Keys(String pinned, String presented) {
+        public String pinnedFingerprint() {
+            return pinned == null ? "none pinned" : PinnedHostKey.parse("hostKey", pinned).fingerprint();
+        }
+
+        public String presentedFingerprint() {
+            return PinnedHostKey.parse("presentedHostKey", presented).fingerprint();
+        }
     }
 
     @GET
@@ -190,6 +237,8 @@ public class Pages {
             String role = java.util.Arrays.stream(dev.ballast.security.Role.values()).sorted(Comparator.reverseOrder())
                     .filter(r -> identity.hasRole(r.id())).findFirst().map(dev.ballast.security.Role::id).orElse("");
             return Response.ok(instance.data("user", identity.getPrincipal().getName()).data("role", role)
+                    .data("operator", identity.hasRole(dev.ballast.security.Role.OPERATOR_NAME))
+                    .data("admin", identity.hasRole(dev.ballast.security.Role.ADMIN_NAME))
                     .data("csrf", identity.getAttribute("ballast.csrf")).render()).type(MediaType.TEXT_HTML).build();
         }
     }
