@@ -144,8 +144,8 @@ class HostsUiTest {
         browser.get(base + "hosts?selector=zone%3Db");
         assertThat(cells("lab-002", "maintenance")).containsExactly("in maintenance");
         assertThat(cells("lab-004", "maintenance")).containsExactly("no");
-        browser.get(base + "audit");
-        assertThat(browser.findElement(By.cssSelector("#audit tr:nth-child(2)")).getText())
+        browser.get(base + "audit?target=host/lab-002");
+        assertThat(browser.findElement(By.cssSelector("#audit tbody tr:first-child")).getText())
                 .contains("hosts-operator", "host.maintenance", "host/lab-002");
 
         browser.get(base + "hosts/lab-002");
@@ -186,8 +186,8 @@ class HostsUiTest {
         Browsers.waitOn(browser).until(d -> d.findElements(By.id("quarantine")).isEmpty());
         given().get("/api/hosts/lab-006").then().statusCode(200)
                 .body("hostKey", org.hamcrest.Matchers.equalTo(presentedKey)).body("quarantine", org.hamcrest.Matchers.nullValue());
-        browser.get(base + "audit");
-        assertThat(browser.findElement(By.cssSelector("#audit tr:nth-child(2)")).getText())
+        browser.get(base + "audit?target=host/lab-006");
+        assertThat(browser.findElement(By.cssSelector("#audit tbody tr:first-child")).getText())
                 .contains("hosts-admin", "host.key.accept", "host/lab-006");
         browsers.look(base + "hosts", "23-hosts", d -> d.findElements(By.cssSelector("#hosts-list tr.host")).size() == 6);
         assertThat(cells("lab-006", "quarantine")).containsExactly("no");
