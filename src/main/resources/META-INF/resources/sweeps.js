@@ -24,7 +24,9 @@ const sweeps = {
     const width = Math.max(280, box.clientWidth || section.clientWidth);
     sweeps.charts[id] = new uPlot({
       width, height: 240,
-      scales: { y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+      // One run alone would make uPlot stretch the time axis over years: give it a day either side.
+      scales: { x: { time: true, range: (u, min, max) => min === max ? [min - 86400, max + 86400] : [min, max] },
+        y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
       axes: [axis('Run scheduled for (your time)'), Object.assign(axis('Drifted (count)'),
         { values: (u, ticks) => ticks.map(t => Number.isInteger(t) ? t : '') })],
       series: [
