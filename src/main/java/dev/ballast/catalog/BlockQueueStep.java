@@ -56,8 +56,7 @@ final class BlockQueueStep extends TuningStep<BlockQueueStep.Params> {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.required("device", "block-device", "whole disk, such as nvme0n1",
-                        "nvme\\d{1,3}n\\d{1,4}|sd[a-z]{1,3}|vd[a-z]{1,3}|xvd[a-z]{1,3}|dm-\\d{1,5}|md\\d{1,4}"),
+        return List.of(BlockDevice.WHOLE_DISK,
                 ParameterSpec.optional("nrRequests", "integer", "queue depth, 4 to 65536 (the device may allow less)", null,
                         "[0-9]{1,5}"),
                 ParameterSpec.optional("readAheadKb", "integer", "read-ahead in KiB, 0 to 65536", null, "[0-9]{1,5}"));

@@ -35,8 +35,7 @@ final class FioBaselineCheck extends PreflightCheck<FioBaselineCheck.Params> {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.required("device", "block-device", "whole disk, such as nvme0n1",
-                        "nvme\\d{1,3}n\\d{1,4}|sd[a-z]{1,3}|vd[a-z]{1,3}|xvd[a-z]{1,3}|dm-\\d{1,5}|md\\d{1,4}"),
+        return List.of(BlockDevice.WHOLE_DISK,
                 ParameterSpec.optional("runtime", "integer", "seconds to measure, 1 to 300", "30", "[0-9]{1,3}"));
     }
 

@@ -57,8 +57,7 @@ final class IoSchedulerStep extends TuningStep<IoSchedulerStep.Params> {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.required("device", "block-device", "whole disk, such as nvme0n1",
-                        "nvme\\d{1,3}n\\d{1,4}|sd[a-z]{1,3}|vd[a-z]{1,3}|xvd[a-z]{1,3}|dm-\\d{1,5}|md\\d{1,4}"),
+        return List.of(BlockDevice.WHOLE_DISK,
                 ParameterSpec.choice("scheduler", "the scheduler to use", "none",
                         Arrays.stream(Scheduler.values()).map(s -> s.token).toList()));
     }

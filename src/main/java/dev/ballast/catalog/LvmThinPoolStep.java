@@ -43,10 +43,8 @@ final class LvmThinPoolStep extends TuningStep<LvmThinPoolStep.Params> {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.required("device", "block-device", "whole disk for the volume group, such as nvme1n1",
-                        "nvme\\d{1,3}n\\d{1,4}|sd[a-z]{1,3}|vd[a-z]{1,3}|xvd[a-z]{1,3}|dm-\\d{1,5}|md\\d{1,4}"),
-                ParameterSpec.required("vg", "volume-group", "volume group to create or use, such as vg_storage",
-                        "[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}"),
+        return List.of(BlockDevice.parameter("whole disk for the volume group, such as nvme1n1"),
+                VolumeGroup.parameter("volume group to create or use, such as vg_storage"),
                 ParameterSpec.required("pool", "logical-volume", "thin pool name, such as tp_virt_data",
                         "[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}"),
                 ParameterSpec.required("size", "size", "pool size, such as 500G", "[1-9][0-9]{0,6}[MGT]"));
