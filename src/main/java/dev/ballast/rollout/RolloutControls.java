@@ -61,10 +61,7 @@ public class RolloutControls {
             throw new IllegalMove("rollout " + id + " is " + locked.state() + "; nothing waits for approval");
         }
         int wave = locked.currentWave();
-        move(locked, RolloutState.CANCELLED, "deny", "denied at " + plans.of(id).plan().waves().waveName(wave) + " by "
-                + actor + ": " + reason);
-        tasks.cancelQueued(id);
-        waves.cancelOpen(id);
+        end(locked, "deny", "denied at " + plans.of(id).plan().waves().waveName(wave) + " by " + actor + ": " + reason);
         RolloutView after = queries.get(id);
         audit.record("rollout.deny", "rollout/" + id, Map.of("state", before.state()),
                 Map.of("state", after.state(), "wave", wave, "reason", reason));
@@ -93,11 +90,7 @@ public class RolloutControls {
     /** Stops for good: queued hosts are cancelled, open waves end, hosts in flight finish cleanly. */
     @Transactional
     public RolloutView cancel(long id, String actor) {
-        return control(id, "cancel", locked -> {
-            move(locked, RolloutState.CANCELLED, "cancel", "cancel by " + actor);
-            tasks.cancelQueued(id);
-            waves.cancelOpen(id);
-        });
+        return control(id, "cancel", locked -> end(locked, "cancel", "cancel by " + actor));
     }
 
     /**
@@ -117,6 +110,13 @@ public class RolloutControls {
             waves.closedWithQueuedTasks(id).forEach(wave -> waves.reopen(id, wave));
             move(locked, RolloutState.RUNNING, "retry the failed hosts of", null);
         });
+    }
+
+    /** CANCELLED, as a cancel and a denial end a rollout: queued hosts never run, open waves end. */
+    private void end(RolloutTransitions.Locked locked, String action, String reason) {
+        move(locked, RolloutState.CANCELLED, action, reason);
+        tasks.cancelQueued(locked.id());
+        waves.cancelOpen(locked.id());
     }
 
     /** The move a control asks for; refused (409) in the control's words when the state machine has no such arrow. */
