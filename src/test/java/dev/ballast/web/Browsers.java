@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -65,8 +66,14 @@ final class Browsers implements AutoCloseable {
                 .build(), options);
     }
 
+    /**
+     * A wait that outlives a page being replaced under it: a form that submits, or a live update that re-renders a
+     * row, can swap an element between the wait finding it and reading it (a fresh-clone CI run failed so once).
+     */
     static WebDriverWait waitOn(WebDriver browser) {
-        return new WebDriverWait(browser, Duration.ofSeconds(60));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Logs both browsers in through the login page, as a person does. */
