@@ -18,7 +18,6 @@ import dev.ballast.problem.InvalidInputException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
@@ -144,7 +143,7 @@ class RolloutEvents {
         }
 
         private OutboundSseEvent event(String name, Object id, String data) {
-            return sse.newEventBuilder().name(name).id(id.toString()).mediaType(MediaType.TEXT_PLAIN_TYPE).data(data).build();
+            return sse.newEventBuilder().name(name).id(id.toString()).data(data).build();
         }
     }
 

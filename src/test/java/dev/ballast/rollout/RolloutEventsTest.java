@@ -133,6 +133,8 @@ class RolloutEventsTest {
                     id = line.substring(3).strip();
                 } else if (line.startsWith("data:")) {
                     data.append(line.substring(5).strip());
+                } else if (!line.isEmpty() && !line.startsWith(":")) {
+                    throw new AssertionError("the stream sent a field its documentation does not name: " + line);
                 } else if (line.isEmpty() && name != null) {
                     events.add(new Event(name, id, new JsonPath(data.toString())));
                     name = null;
