@@ -101,6 +101,10 @@ function banner(view) {
     box.appendChild(element('h2', wave.name.charAt(0).toUpperCase() + wave.name.slice(1) + ' waits for approval'));
     if (previous) {
       box.appendChild(element('p', 'The ' + previous.name + ' before it: ' + countsText(previous.counts || {}) + '.'));
+      for (const gate of previous.healthGate || []) {
+        box.appendChild(element('p', 'Health gate ' + gate.signal + ' on the ' + previous.name + ': ' + gate.passed + ' passed, '
+          + gate.failed + ' failed' + (gate.figure ? '; ' + gate.figure : '') + '.', 'gate'));
+      }
     }
     box.appendChild(element('p', wave.hosts + ' hosts are next. Operators and admins may approve or deny; a denial cancels the rollout with your reason.'));
     const label = element('label', 'Reason for a denial');

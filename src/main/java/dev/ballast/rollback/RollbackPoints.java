@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +155,13 @@ public class RollbackPoints {
     public record RolloutPoints(long rollout, String plan, int planVersion, List<PointView> points) {
         /** Whether any point is left to restore (the UI offers Roll back only then). */
         public boolean restorable() {
-            return points.stream().anyMatch(p -> !p.state().equals(State.ROLLED_BACK.name()));
+            return !toRestore().isEmpty();
+        }
+
+        /** What a rollback of this rollout restores, in the order it does: the last applied first. */
+        public List<PointView> toRestore() {
+            return points.stream().filter(p -> !p.state().equals(State.ROLLED_BACK.name()))
+                    .sorted(Comparator.comparingInt(PointView::position).reversed()).toList();
         }
     }
 

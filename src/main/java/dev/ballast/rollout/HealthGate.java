@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.ballast.catalog.CheckResult;
+import dev.ballast.catalog.StepState;
 import dev.ballast.plan.Plan;
 import dev.ballast.remote.RemoteFailure;
 
@@ -43,7 +44,9 @@ final class HealthGate {
         boolean healthy = before > 0 && now >= before * (100 - maxDrop) / 100.0;
         String detail = String.format(Locale.ROOT, "iops=%.0f after the steps, %.0f before; at most %d%% less allowed",
                 now, before, maxDrop);
-        attempt.add(line.detail(detail).end(healthy ? StepOutcome.PASSED : StepOutcome.FAILED));
+        // The figures as facts too: the approval banner reads each wave's worst ratio from them (WaveGates).
+        attempt.add(line.before(iopsState(before)).after(iopsState(now)).detail(detail)
+                .end(healthy ? StepOutcome.PASSED : StepOutcome.FAILED));
         return healthy ? null : TaskOutcome.failed(ErrorKind.HEALTH_GATE, "fio after the steps: " + detail);
     }
 
@@ -57,8 +60,9 @@ final class HealthGate {
         boolean healthy = now.status() == CheckResult.Status.PASSED;
         String detail = now.observed() + " logged after " + params.get("since") + " s of this boot, where the preflight "
                 + "stopped reading; at most " + params.getOrDefault("max", "0") + " allowed";
-        attempt.add(line.detail(healthy ? detail : detail + "\n" + now.message()).end(healthy ? StepOutcome.PASSED
-                : StepOutcome.FAILED));
+        attempt.add(line.before(new StepState(Map.of("since", params.get("since"))))
+                .after(new StepState(Map.of("errors", now.figures().getOrDefault("errors", "0"))))
+                .detail(healthy ? detail : detail + "\n" + now.message()).end(healthy ? StepOutcome.PASSED : StepOutcome.FAILED));
         return healthy ? null : TaskOutcome.failed(ErrorKind.HEALTH_GATE, "the kernel log after the steps: " + now.message());
     }
 
@@ -69,6 +73,10 @@ final class HealthGate {
             }
         }
         throw new IllegalStateException("the plan parser let a gate signal without its preflight check through: " + check);
+    }
+
+    private static StepState iopsState(double iops) {
+        return new StepState(Map.of("iops", String.format(Locale.ROOT, "%.0f", iops)));
     }
 
     private static double iops(CheckResult fio) {

@@ -27,10 +27,13 @@ public class RolloutQueries {
     private final ObjectMapper json;
     private final RolloutPlans plans;
 
-    RolloutQueries(Jdbc jdbc, ObjectMapper json, RolloutPlans plans) {
+    private final WaveGates gates;
+
+    RolloutQueries(Jdbc jdbc, ObjectMapper json, RolloutPlans plans, WaveGates gates) {
         this.jdbc = jdbc;
         this.json = json;
         this.plans = plans;
+        this.gates = gates;
     }
 
     public RolloutView get(long id) {
@@ -49,6 +52,7 @@ public class RolloutQueries {
             totals.merge(count.state(), count.tasks(), Integer::sum);
         }
         WavePolicy policy = plans.of(id).plan().waves();
+        Map<Integer, List<RolloutView.GateView>> gated = gates.of(id, policy);
         List<RolloutView.WaveView> waves = jdbc.list("select number, state, hosts, not_before, approved_by, started_at, "
                 + "finished_at from wave where rollout_id = ? order by number", r -> {
                     Map<String, Integer> ofWave = counts.getOrDefault(r.getInt(1), Map.of());
@@ -58,7 +62,8 @@ public class RolloutQueries {
                     int number = r.getInt(1);
                     return new RolloutView.WaveView(number, policy.waveName(number), r.getString(2),
                             r.getInt(3), instant(r.getTimestamp(4)), r.getString(5), instant(r.getTimestamp(6)),
-                            instant(r.getTimestamp(7)), new LinkedHashMap<>(ofWave), all == 0 ? 100 : done * 100 / all);
+                            instant(r.getTimestamp(7)), new LinkedHashMap<>(ofWave), all == 0 ? 100 : done * 100 / all,
+                            gated.getOrDefault(number, List.of()));
                 }, id);
         return new RolloutView(head.id(), head.plan(), head.planVersion(), head.selector(), head.mode(), head.state(),
                 head.currentWave(), head.reason(), head.createdBy(), head.createdAt(), head.finishedAt(), waves, totals);

@@ -22,8 +22,15 @@ public record RolloutView(long id, String plan, int planVersion, String selector
         return RolloutState.valueOf(state).controls();
     }
 
-    /** {@code name} is how every page and reason calls it: "canary" for a plan's canary, else "wave N". */
+    /**
+     * {@code name} is how every page and reason calls it: "canary" for a plan's canary, else "wave N".
+     * {@code healthGate}: what the plan's gate saw on the wave's hosts so far, one line per signal.
+     */
     public record WaveView(int number, String name, String state, int hosts, Instant notBefore, String approvedBy,
-            Instant startedAt, Instant finishedAt, Map<String, Integer> counts, int percentDone) {
+            Instant startedAt, Instant finishedAt, Map<String, Integer> counts, int percentDone, List<GateView> healthGate) {
+    }
+
+    /** One gate signal over a wave's hosts; {@code figure} is null when no host recorded one (a gate run before it was kept). */
+    public record GateView(String signal, int passed, int failed, String figure) {
     }
 }

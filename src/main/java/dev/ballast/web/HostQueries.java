@@ -29,6 +29,16 @@ class HostQueries {
     record StepNow(String step, String outcome, Instant at, long rollout, String mode) {
     }
 
+    /**
+     * The latest web rollback of one rollout's changes on a host: what the host page says after a reload,
+     * however the rollback ended ({@code error} is the task's reason when it did not succeed).
+     */
+    record RollbackRun(long id, String state, String error, String by, Instant at) {
+        boolean running() {
+            return state.equals("QUEUED") || state.equals("RUNNING");
+        }
+    }
+
     private final Jdbc jdbc;
 
     HostQueries(Jdbc jdbc) {
@@ -59,11 +69,22 @@ class HostQueries {
         return hosts.stream().map(h -> new Line(h, states.getOrDefault(h.name(), State.NONE))).toList();
     }
 
-    /** The latest result of each step on the host, by step name. */
+    /** Each rollout's latest rollback on the host, by the rollout it undoes. */
+    Map<Long, RollbackRun> rollbacks(String host) {
+        Map<Long, RollbackRun> byRollout = new HashMap<>();
+        jdbc.list("select distinct on (r.rolls_back) r.rolls_back, r.id, t.state, t.error, r.created_by, "
+                + "coalesce(t.finished_at, t.started_at, r.created_at) from rollout r join host_task t on t.rollout_id = r.id "
+                + "where r.mode = 'ROLLBACK' and t.host_name = ? order by r.rolls_back, r.id desc",
+                r -> Map.entry(r.getLong(1), new RollbackRun(r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                        r.getTimestamp(6).toInstant())), host).forEach(e -> byRollout.put(e.getKey(), e.getValue()));
+        return byRollout;
+    }
+
+    /** The latest result of each step on the host, by step name: its apply, or the rollback that undid it. */
     List<StepNow> steps(String host) {
         return jdbc.list("select distinct on (s.name) s.name, s.outcome, s.at, t.rollout_id, r.mode from step_result s "
                 + "join host_task t on t.id = s.task_id join rollout r on r.id = t.rollout_id "
-                + "where t.host_name = ? and s.kind = 'STEP' order by s.name, s.id desc",
+                + "where t.host_name = ? and s.kind in ('STEP', 'ROLLBACK') order by s.name, s.id desc",
                 r -> new StepNow(r.getString(1), r.getString(2), r.getTimestamp(3).toInstant(), r.getLong(4), r.getString(5)), host);
     }
 }

@@ -170,6 +170,7 @@ public class Pages {
                 .data("steps", hostQueries.steps(valid.value()))
                 .data("tasks", queries.tasksOf(valid.value(), 30))
                 .data("points", rollbackPoints.ofHost(valid.value()))
+                .data("rollbacks", hostQueries.rollbacks(valid.value()))
                 .data("pendingRestarts", pendingRestarts.ofHost(valid.value()))
                 .render();
     }

@@ -52,6 +52,11 @@ class KernelErrorsGateTest {
                     "[   12.403117] kernel: nvme nvme0: I/O 7 QID 2 timeout, aborting");
             assertThat(failing.getList("history.findAll { it.kind == 'ROLLBACK' }.outcome")).containsExactly("ROLLED_BACK");
             assertThat(lab.fleet().host("lab-002").state().file("/sys/block/nvme0n1/queue/scheduler")).contains("[mq-deadline]");
+            JsonPath canary = LabFleetFixture.rollout(rollout);
+            assertThat(canary.getString("waves[0].healthGate[0].signal")).isEqualTo("kernel-io-errors");
+            assertThat(canary.getInt("waves[0].healthGate[0].passed")).isEqualTo(1);
+            assertThat(canary.getInt("waves[0].healthGate[0].failed")).isEqualTo(1);
+            assertThat(canary.getString("waves[0].healthGate[0].figure")).isEqualTo("2 new I/O errors on 1 host");
         } finally {
             lab.fleet().host("lab-002").faults().clear();
         }

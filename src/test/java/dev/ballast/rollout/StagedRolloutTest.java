@@ -218,6 +218,13 @@ class StagedRolloutTest {
         assertThat(canary.getString("task.state")).isEqualTo("ROLLED_BACK");
         assertThat(canary.getString("task.errorKind")).isEqualTo("HEALTH_GATE");
         assertThat(canary.getList("history.name")).contains("health:fio-baseline");
+        JsonPath gate = LabFleetFixture.rollout(id);
+        assertThat(gate.getList("waves[0].healthGate")).as("what whoever decides next reads").hasSize(1);
+        assertThat(gate.getString("waves[0].healthGate[0].signal")).isEqualTo("fio-baseline");
+        assertThat(gate.getInt("waves[0].healthGate[0].passed")).isZero();
+        assertThat(gate.getInt("waves[0].healthGate[0].failed")).isEqualTo(1);
+        assertThat(gate.getString("waves[0].healthGate[0].figure"))
+                .isEqualTo("IOPS after the steps at worst 55% of the preflight's, on lab-041 (at least 80% required)");
         assertThat(lab.fleet().host("lab-041").state().scheduler("nvme1n1")).isEqualTo("none");
 
         LabFleetFixture.savePlan(gatedPlan("gated-deadline", "mq-deadline"));

@@ -145,12 +145,34 @@ class OperatorUiTest {
 
         lab.fleet().host("lab-006").faults().clear();
         lab.fleet().host("lab-003").faults().clear();
-        browser.findElement(By.cssSelector("button.rollback")).click();
-        wait.until(ExpectedConditions.alertIsPresent()).accept();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rollback-message"), "Restored"));
+        // The confirm lists what will be restored, with the captured values, before anything runs.
+        String hostUrl = browser.getCurrentUrl();
+        String rollout = rolloutUrl.substring(rolloutUrl.lastIndexOf('/') + 1);
+        By confirm = By.id("confirm-rollback-" + rollout);
+        browsers.look(hostUrl, "5-rollback-confirm", d -> {
+            if (!d.findElement(confirm).isDisplayed()) {
+                d.findElement(By.cssSelector("button.rollback")).click();
+            }
+            return d.findElement(confirm).isDisplayed();
+        });
+        assertThat(browser.findElement(confirm).findElements(By.cssSelector("ol.restores > li")).stream().map(WebElement::getText))
+                .containsExactly("1. io-scheduler (an earlier rollback of it failed)\nrule\n<absent>\nwwid\neui.0025385b00000006\n"
+                        + "available\nnone mq-deadline kyber bfq\nscheduler\nmq-deadline");
+        assertThat(given().get("/api/rollouts").then().statusCode(200).extract().jsonPath().getList("mode"))
+                .as("nothing runs before the confirm").doesNotContain("ROLLBACK");
+        browser.findElement(confirm).findElement(By.xpath(".//button[@value='rollback']")).click();
+        By result = By.id("rollback-result-" + rollout);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(result, "Rolled back: every step it changed is back to its captured state"));
         assertThat(host.scheduler("nvme0n1")).isEqualTo("mq-deadline");
         assertThat(host.file("/etc/udev/rules.d/99-ballast-scheduler-nvme0n1.rules")).isNull();
-        wait.until(d -> d.findElements(By.cssSelector("table.points td.state-ROLLED_BACK")).size() == 1);
+        assertThat(browser.findElements(By.cssSelector("table.points td.state-ROLLED_BACK"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("button.rollback"))).as("nothing is left to roll back").isEmpty();
+        assertThat(browser.findElement(By.cssSelector("#step-states tr:nth-child(2)")).getText())
+                .as("where the step stands now: undone by the rollback").startsWith("io-scheduler ROLLED_BACK #");
+        browser.navigate().refresh();
+        assertThat(browser.findElement(result).getText()).as("the result survives a reload")
+                .startsWith("Rolled back: every step it changed is back to its captured state (rollback #")
+                .contains("by " + USER);
         Browsers.shoot(browser, "5-host-after-rollback");
 
         browser.get(base.toString());
@@ -163,10 +185,13 @@ class OperatorUiTest {
     void haltedAwaitingApprovalAndPausedRolloutsAreFlaggedWithTheirReasonAndOnlyTheirControls() throws Exception {
         LabFleetFixture.savePlan("""
                 name: ui-gated
+                preflight:
+                  - check: fio-baseline
+                    params: {device: nvme1n1, runtime: "1"}
                 steps:
                   - step: io-scheduler
                     params: {device: nvme1n1, scheduler: none}
-                waves: {canary: 1, sizes: [100%], approval: after-canary}
+                waves: {canary: 1, sizes: [100%], approval: after-canary, fioMaxDropPercent: 20}
                 """);
         LabFleetFixture.savePlan("""
                 name: ui-strict
@@ -199,7 +224,10 @@ class OperatorUiTest {
 
         browsers.look(base + "rollouts/" + gated, "7-rollout-awaiting-approval", d -> !controls().isEmpty());
         assertThat(browser.findElement(By.cssSelector(".banner.approval")).getText()).contains("Wave 1 waits for approval")
-                .contains("The canary before it: 1 succeeded.");
+                .contains("The canary before it: 1 succeeded.")
+                .containsPattern("Health gate fio-baseline on the canary: 1 passed, 0 failed; IOPS after the steps at worst 100% of the "
+                        + "preflight's, on lab-00\\d \\(at least 80% required\\)\\.");
+        assertThat(LabFleetFixture.rollout(gated).getList("waves[0].healthGate.signal")).containsExactly("fio-baseline");
         assertThat(controls()).containsExactly("Approve", "Deny", "Pause", "Cancel");
         browser.findElement(By.cssSelector("button[data-control=deny]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("action-message"), "Say why"));
