@@ -94,18 +94,27 @@ public class Pages {
         return login.instance();
     }
 
+    /** Rollout states that wait for an operator; the dashboard lists this many of them, and of quarantined hosts, then counts the rest. */
+    private static final List<String> ATTENTION = List.of("HALTED", "AWAITING_APPROVAL", "PAUSED");
+    private static final int ATTENTION_SHOWN = 50;
+
     @GET
     public Response dashboard() {
         if (identity.isAnonymous()) {
             return toLogin();
         }
+        WebQueries.Fleet fleet = queries.fleet();
+        List<WebQueries.RolloutLine> attention = queries.rollouts(ATTENTION, ATTENTION_SHOWN);
+        List<String> quarantined = queries.quarantinedHosts(ATTENTION_SHOWN);
         return page(dashboard, "Dashboard")
-                .data("fleet", queries.fleet())
+                .data("fleet", fleet)
                 .data("plans", plans.list().stream().collect(java.util.stream.Collectors.toMap(p -> p.name(), p -> p,
                         (a, b) -> a.version() >= b.version() ? a : b, java.util.TreeMap::new)).values())
-                .data("attention", queries.rollouts(List.of("HALTED", "AWAITING_APPROVAL", "PAUSED"), 50))
-                .data("quarantined", queries.quarantinedHosts(50))
-                .data("drift", queries.sweepsWithDrift())
+                .data("attention", attention)
+                .data("attentionMore", queries.countRollouts(ATTENTION) - attention.size())
+                .data("quarantined", quarantined)
+                .data("quarantinedMore", fleet.quarantined() - quarantined.size())
+                .data("drift", queries.sweepsWithNewDrift())
                 .data("running", queries.rollouts(List.of("PENDING", "RUNNING"), 50))
                 .data("recent", queries.rollouts(List.of(), 15))
                 .data("failures", queries.recentFailures(20))

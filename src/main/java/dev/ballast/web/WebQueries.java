@@ -33,8 +33,11 @@ class WebQueries {
         }
     }
 
-    /** A sweep whose last finished run found drift. */
-    record DriftLine(String sweep, int driftedHosts, Instant at) {
+    /**
+     * A sweep whose last finished run found drift the run before it did not: {@code newHosts} hosts with
+     * {@code newFacts} facts first seen drifted in that run, of {@code driftedHosts} drifted in all.
+     */
+    record DriftLine(long sweepId, String sweep, int driftedHosts, int newHosts, int newFacts, Instant at) {
     }
 
     private final Jdbc jdbc;
@@ -63,17 +66,26 @@ class WebQueries {
                 String.join(",", states), String.join(",", states), limit);
     }
 
+    /** How many rollouts are in the given states: what a capped list leaves out. */
+    long countRollouts(List<String> states) {
+        return jdbc.count("select count(*) from rollout where state = any(string_to_array(?, ','))", String.join(",", states));
+    }
+
     /** Hosts held back because they presented another host key than the one pinned. */
     List<String> quarantinedHosts(int limit) {
         return jdbc.list("select name from host where quarantined_host_key is not null order by name limit ?", r -> r.getString(1), limit);
     }
 
-    /** Sweeps whose latest finished run found drifted hosts. */
-    List<DriftLine> sweepsWithDrift() {
-        return jdbc.list("select s.name, r.drifted_hosts, r.finished_at from sweep s join sweep_run r on r.sweep_id = s.id "
+    /**
+     * Sweeps whose latest finished run found new drift: facts first seen drifted in that run (a drift row
+     * carries the first run of its unbroken series). Drift an earlier run already showed is known, not news.
+     */
+    List<DriftLine> sweepsWithNewDrift() {
+        return jdbc.list("select s.id, s.name, r.drifted_hosts, count(distinct d.host_name), count(*), r.finished_at "
+                + "from sweep s join sweep_run r on r.sweep_id = s.id join drift d on d.run_id = r.id and d.since_run_id = r.id "
                 + "where r.id = (select max(id) from sweep_run l where l.sweep_id = s.id and l.state = 'DONE') "
-                + "and r.drifted_hosts > 0 order by s.name", r -> new DriftLine(r.getString(1), r.getInt(2),
-                        r.getTimestamp(3).toInstant()));
+                + "group by s.id, s.name, r.drifted_hosts, r.finished_at order by s.name",
+                r -> new DriftLine(r.getLong(1), r.getString(2), r.getInt(3), r.getInt(4), r.getInt(5), r.getTimestamp(6).toInstant()));
     }
 
     /** Hosts that failed or were rolled back lately, newest first. */

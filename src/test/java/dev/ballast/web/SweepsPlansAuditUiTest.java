@@ -128,6 +128,22 @@ class SweepsPlansAuditUiTest {
 
     @Test
     @Order(2)
+    void theDashboardFlagsASweepOnlyWhenItsLatestRunFoundNewDrift() throws Exception {
+        browser.get(base.toString());
+        assertThat(browser.findElement(By.id("attention")).getText()).as("what the last run found, the run before found too")
+                .doesNotContain("ui-drift");
+        lab.fleet().host("lab-004").state().setScheduler("nvme0n1", "mq-deadline");
+        runAndAwait(sweep);
+        browsers.look(base.toString(), "dashboard-new-drift", d -> d.findElement(By.id("attention")).getText().contains("ui-drift"));
+        WebElement line = browser.findElement(By.cssSelector("#attention li.drift"));
+        assertThat(line.getText()).startsWith("Sweep ui-drift: 1 host newly drifted (1 fact) in the run of ")
+                .endsWith(", 3 hosts drifted in all");
+        line.findElement(By.tagName("a")).click();
+        Browsers.waitOn(browser).until(ExpectedConditions.urlContains("/sweeps#sweep-" + sweep));
+    }
+
+    @Test
+    @Order(3)
     void aSweepIsEditedAndDeletedFromThePage() throws Exception {
         long doomed = given().contentType("application/json").body(Map.of("name", "ui-doomed", "cron", "0 0 4 * * ?",
                 "selector", "env=lab", "plan", "ui-baseline")).post("/api/sweeps").then().statusCode(201).extract().jsonPath().getLong("id");
@@ -151,7 +167,7 @@ class SweepsPlansAuditUiTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aPlanShowsEachProblemAtItsLineRefusesDecreasingWavesAndListsWhatIsSaved() throws Exception {
         browsers.look(base + "plans", "plans", d -> !d.findElements(By.cssSelector("#plan-lines span")).isEmpty());
         for (WebDriver each : List.of(browsers.desktop, browsers.phone)) {
@@ -180,7 +196,7 @@ class SweepsPlansAuditUiTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theAuditNarrowsToItsFilters() throws Exception {
         browsers.look(base + "audit", "audit", d -> d.findElements(By.cssSelector("#audit tbody tr")).size() > 3);
         int all = browser.findElements(By.cssSelector("#audit tbody tr")).size();
