@@ -52,7 +52,8 @@ class RolesAndTokensTest {
 
         List<ApiEndpoints.Endpoint> changes = ApiEndpoints.changing();
         assertThat(changes).extracting(ApiEndpoints.Endpoint::path).contains("/api/rollouts", "/api/rollouts/{id}/approve",
-                "/api/hosts/{name}/probe", "/api/inventory/import", "/api/tokens", "/api/users");
+                "/api/hosts/{name}/probe", "/api/inventory/import", "/api/tokens", "/api/users", "/api/rollouts/{id}/deny",
+                "/api/hosts/{name}/maintenance", "/api/sweeps/{id}", "/api/hosts/{name}/host-key/accept");
         for (ApiEndpoints.Endpoint change : changes) {
             String path = change.with("1");
             if (change.path().equals("/api/session")) {
