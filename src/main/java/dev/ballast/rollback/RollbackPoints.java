@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -146,9 +147,21 @@ public class RollbackPoints {
         });
     }
 
-    /** One captured point as operators see it (its passwords masked: they are not even read). */
+    /**
+     * One captured point as operators see it (its passwords masked: they are not even read), with the
+     * step's state as Ballast last saw it on the host when known: the latest apply, check or rollback of
+     * the same step with the same parameters, in any rollout ({@code seenIn}).
+     */
     public record PointView(int position, String step, Map<String, String> params, Map<String, String> captured,
-            String state, Instant createdAt) {
+            String state, Instant createdAt, Map<String, String> lastSeen, Long seenIn, Instant seenAt) {
+
+        /** The facts whose last seen value is not the captured one: what a rollback would change now. */
+        public List<String> differs() {
+            if (lastSeen == null) {
+                return List.of();
+            }
+            return captured.keySet().stream().filter(fact -> !Objects.equals(captured.get(fact), lastSeen.get(fact))).toList();
+        }
     }
 
     /** The points of one host from one rollout, in the order the steps ran. */
@@ -165,17 +178,28 @@ public class RollbackPoints {
         }
     }
 
-    /** Every rollback point of a host, grouped by rollout, newest rollout first. */
+    /**
+     * Every rollback point of a host, grouped by rollout, newest rollout first, each with the step's last
+     * seen state: a rollout's copy of its plan names each step's parameters by position, which is how a
+     * result of another rollout is known to be about the same step on the same device or guest.
+     */
     public List<RolloutPoints> ofHost(String host) {
         record Row(long rollout, String plan, int planVersion, PointView point) {
         }
         Map<Long, RolloutPoints> byRollout = new LinkedHashMap<>();
         jdbc.list("select p.rollout_id, r.plan_name, r.plan_version, p.position, p.step, cast(p.params as text), "
-                + "cast(p.captured as text), p.state, p.created_at from rollback_point p join rollout r on r.id = p.rollout_id "
+                + "cast(p.captured as text), p.state, p.created_at, cast(seen.facts as text), seen.rollout_id, seen.at "
+                + "from rollback_point p join rollout r on r.id = p.rollout_id "
+                + "left join lateral (select coalesce(s.after, s.before) as facts, t.rollout_id, s.at from host_task t "
+                + "  join rollout sr on sr.id = t.rollout_id join step_result s on s.task_id = t.id "
+                + "  where t.host_name = p.host_name and s.kind in ('STEP', 'ROLLBACK') and s.name = p.step "
+                + "  and coalesce(s.after, s.before) is not null and sr.plan -> 'steps' -> s.position -> 'params' = p.params "
+                + "  order by s.id desc limit 1) seen on true "
                 + "where p.host_name = ? order by p.rollout_id desc, p.position",
                 r -> new Row(r.getLong(1), r.getString(2), r.getInt(3), new PointView(r.getInt(4), r.getString(5),
                         read(r.getString(6)), new StepState(read(r.getString(7))).redacted().facts(), r.getString(8),
-                        r.getTimestamp(9).toInstant())), host)
+                        r.getTimestamp(9).toInstant(), r.getString(10) == null ? null : new StepState(read(r.getString(10))).redacted().facts(),
+                        (Long) r.getObject(11), r.getTimestamp(12) == null ? null : r.getTimestamp(12).toInstant())), host)
                 .forEach(row -> byRollout.computeIfAbsent(row.rollout(), id -> new RolloutPoints(id, row.plan(), row.planVersion(),
                         new ArrayList<>())).points().add(row.point()));
         return List.copyOf(byRollout.values());

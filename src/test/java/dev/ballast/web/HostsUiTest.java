@@ -162,6 +162,11 @@ class HostsUiTest {
                 && d.findElements(By.cssSelector("#probe-what option")).size() > 3);
         assertThat(browser.findElement(By.cssSelector("#step-states tr:nth-child(2)")).getText())
                 .startsWith("io-scheduler COMPLIANT");
+        // Each rollback point beside the step's state as last seen (here the sweep's check): what a rollback would change now.
+        WebElement seen = browser.findElement(By.cssSelector("#points-" + applied + " td.last-seen"));
+        assertThat(seen.findElements(By.cssSelector("dd.differs")).stream().map(WebElement::getText))
+                .as("the udev rule (two lines, folded) and the scheduler").containsExactly("2 lines (differs)", "none (differs)");
+        assertThat(seen.getText()).contains("wwid\neui.");
 
         browser.get(base + "hosts/lab-006");
         assertThat(browser.findElement(By.id("quarantine")).getText()).contains("An admin may accept the presented key.");
