@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -156,6 +157,7 @@ public class RollbackPoints {
             String state, Instant createdAt, Map<String, String> lastSeen, Long seenIn, Instant seenAt) {
 
         /** The facts whose last seen value is not the captured one: what a rollback would change now. */
+        @JsonProperty("differs")
         public List<String> differs() {
             if (lastSeen == null) {
                 return List.of();

@@ -56,6 +56,10 @@ class HostRollbackTest {
         assertThat(host.scheduler("nvme0n1")).isEqualTo("none");
         assertThat(host.hugepages2m()).isEqualTo(512);
 
+        JsonPath applied = given().get("/api/hosts/lab-002/rollback-points").then().statusCode(200).extract().jsonPath();
+        assertThat(applied.getList("find { it.rollout == " + rollout + " }.points.find { it.step == 'io-scheduler' }.differs"))
+                .as("what a rollback would change").contains("scheduler");
+
         Response started = rollBack("lab-002", rollout);
         started.then().statusCode(201).header("Location", containsString("/api/rollouts/"));
         long id = started.jsonPath().getLong("id");
@@ -71,6 +75,8 @@ class HostRollbackTest {
         assertThat(task.getList("history.outcome")).containsOnly("ROLLED_BACK");
         JsonPath points = given().get("/api/hosts/lab-002/rollback-points").then().statusCode(200).extract().jsonPath();
         assertThat(points.getList("find { it.rollout == " + rollout + " }.points.state")).containsOnly("ROLLED_BACK");
+        assertThat(points.getList("find { it.rollout == " + rollout + " }.points.seenIn", Long.class)).containsOnly(id);
+        assertThat(points.getList("find { it.rollout == " + rollout + " }.points.differs.flatten()")).as("all back as captured").isEmpty();
 
         Response again = rollBack("lab-002", rollout);
         again.then().statusCode(200);
