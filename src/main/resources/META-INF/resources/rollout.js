@@ -72,6 +72,15 @@ async function act(control, view) {
   }
 }
 
+// "the canary" or "wave 2", as a sentence needs it; capital() starts one.
+function theWave(wave) {
+  return wave.name === 'canary' ? 'the canary' : wave.name;
+}
+
+function capital(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function opensIn(wave) {
   if (!wave || wave.state !== 'RUNNING' || !wave.notBefore) return null;
   const seconds = Math.ceil((Date.parse(wave.notBefore) - Date.now()) / 1000);
@@ -98,11 +107,11 @@ function banner(view) {
   const previous = view.waves.find(w => w.number === view.currentWave - 1);
   if (view.state === 'AWAITING_APPROVAL' && wave) {
     box.className = 'banner approval';
-    box.appendChild(element('h2', wave.name.charAt(0).toUpperCase() + wave.name.slice(1) + ' waits for approval'));
+    box.appendChild(element('h2', capital(wave.name) + ' waits for approval'));
     if (previous) {
-      box.appendChild(element('p', 'The ' + previous.name + ' before it: ' + countsText(previous.counts || {}) + '.'));
+      box.appendChild(element('p', capital(theWave(previous)) + ' before it: ' + countsText(previous.counts || {}) + '.'));
       for (const gate of previous.healthGate || []) {
-        box.appendChild(element('p', 'Health gate ' + gate.signal + ' on the ' + previous.name + ': ' + gate.passed + ' passed, '
+        box.appendChild(element('p', 'Health gate ' + gate.signal + ' on ' + theWave(previous) + ': ' + gate.passed + ' passed, '
           + gate.failed + ' failed' + (gate.figure ? '; ' + gate.figure : '') + '.', 'gate'));
       }
     }
@@ -129,7 +138,7 @@ function banner(view) {
     inBanner.push('resume');
   } else if (waiting) {
     box.className = 'banner waiting';
-    const line = element('p', 'The ' + wave.name + ' ');
+    const line = element('p', capital(theWave(wave)) + ' ');
     const countdown = element('span', waiting);
     countdown.id = 'opens-in';
     line.append(countdown, ' (the plan\'s pause between waves).');

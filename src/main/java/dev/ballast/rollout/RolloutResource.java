@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** {@code /api/rollouts}: start a plan over the hosts a selector chooses, watch it, steer it. */
 @Path("/api/rollouts")
@@ -69,6 +70,14 @@ public class RolloutResource {
     @GET
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "The rollout's live changes, resumable", description = """
+            Server-sent events, each with an `id`, named by what changed and carrying only that, as JSON in `data`:
+            `rollout` (id, state, reason, currentWave, controls, totals, finishedAt), `wave` (one wave as in
+            GET /api/rollouts/{id}) and `host` (one host's task as in GET /api/rollouts/{id}/hosts). A new client
+            gets the rollout and its waves first, then host changes as they happen; one that reconnects with the
+            `Last-Event-ID` header it last saw gets every host change after it, so a dropped connection loses
+            nothing. The stream ends when the rollout is settled and every change was sent. A Last-Event-ID
+            that is not one of ours is a 400 naming the header.""")
     public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         return events.stream(id(id), lastEventId, sse);

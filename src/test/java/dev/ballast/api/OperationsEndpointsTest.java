@@ -33,7 +33,8 @@ class OperationsEndpointsTest {
     void documentsTheApi() {
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/hosts"))
-                .body("paths", org.hamcrest.Matchers.hasKey("/api/inventory/import"));
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/inventory/import"))
+                .body("paths.'/api/rollouts/{id}/events'.get.description", org.hamcrest.Matchers.containsString("Last-Event-ID"));
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 

@@ -248,6 +248,22 @@ class OperatorUiTest {
         browser.findElement(By.cssSelector("button[data-control=cancel]")).click();
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBe(By.id("state"), "CANCELLED"));
+
+        // A wave waiting out the plan's pause counts down to the time it opens.
+        LabFleetFixture.savePlan("""
+                name: ui-paced
+                steps:
+                  - step: io-scheduler
+                    params: {device: nvme1n1, scheduler: none}
+                waves: {canary: 1, sizes: [100%], pauseBetweenWaves: 10m}
+                """);
+        long paced = LabFleetFixture.startRollout("ui-paced", "zone=a", "apply");
+        LabFleetFixture.awaitRollout(paced, "wave 1 waiting out its pause", Duration.ofSeconds(60),
+                r -> r.getString("waves[1].notBefore") != null);
+        browsers.look(base + "rollouts/" + paced, "8b-rollout-wave-waiting", d -> !d.findElements(By.id("opens-in")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".banner.waiting")).getText())
+                .matches("Wave 1 opens in (9:[0-5]\\d|10:00), at .+ \\(the plan's pause between waves\\)\\.");
+        given().post("/api/rollouts/" + paced + "/cancel").then().statusCode(200);
         assertThat(browsers.refusedByPolicy()).isEmpty();
     }
 
