@@ -1,5 +1,6 @@
 package dev.ballast.rollout;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.ballast.catalog.Drift;
@@ -20,6 +21,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class CheckRun {
 
+    /** The host's row has one line: the whole drift is in the host's view. */
+    private static final int WHY_MAX = 400;
+
     private final PendingRestarts pendingRestarts;
 
     CheckRun(PendingRestarts pendingRestarts) {
@@ -30,6 +34,7 @@ class CheckRun {
         Plan plan = attempt.rollout().plan();
         boolean drifted = false;
         boolean pending = false;
+        List<String> found = new ArrayList<>();
         for (int i = 0; i < plan.steps().size(); i++) {
             TuningStep.Configured<?> step = attempt.rollout().steps().get(i);
             String id = plan.steps().get(i).id();
@@ -40,12 +45,16 @@ class CheckRun {
                 line.before(current).drift(drift);
                 if (!drift.isEmpty()) {
                     drifted = true;
+                    found.add(id + ": " + String.join(", ", drift.stream().map(CheckRun::said).toList()));
                     attempt.add(line.end(StepOutcome.DRIFTED));
                     continue;
                 }
                 List<PendingRestart> waiting = step.pendingRestart(attempt.shell(), current);
                 pendingRestarts.saw(attempt.task().host(), id, waiting);
                 pending |= !waiting.isEmpty();
+                if (!waiting.isEmpty()) {
+                    found.add(id + ": " + String.join(", ", waiting.stream().map(PendingRestart::label).toList()) + " wait for a cold start");
+                }
                 attempt.add(waiting.isEmpty() ? line.end(StepOutcome.COMPLIANT) : line.detail("configured; " + PendingRestart.COLD_START_NOTE + ": "
                         + String.join(", ", waiting.stream().map(PendingRestart::label).toList()) + " still run the old configuration")
                         .end(StepOutcome.PENDING_RESTART));
@@ -53,6 +62,15 @@ class CheckRun {
                 attempt.add(line.detail(refusal.getMessage()).end(StepOutcome.NOT_APPLICABLE));
             }
         }
-        return TaskOutcome.ended(drifted ? TaskState.DRIFTED : pending ? TaskState.PENDING_RESTART : TaskState.COMPLIANT);
+        String why = String.join("; ", found);
+        return TaskOutcome.ended(drifted ? TaskState.DRIFTED : pending ? TaskState.PENDING_RESTART : TaskState.COMPLIANT,
+                why.isEmpty() ? null : why.length() > WHY_MAX ? why.substring(0, WHY_MAX - 3) + "..." : why);
+    }
+
+    /** "scheduler mq-deadline (plan: none)"; a value too long for a line (a domain's XML) is only named. */
+    private static String said(Drift drift) {
+        boolean inLine = drift.actual() != null && drift.desired() != null && !drift.actual().contains("\n")
+                && !drift.desired().contains("\n") && drift.actual().length() + drift.desired().length() <= 80;
+        return inLine ? drift.fact() + " " + drift.actual() + " (plan: " + drift.desired() + ")" : drift.fact() + " differs";
     }
 }

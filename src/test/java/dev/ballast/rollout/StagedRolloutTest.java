@@ -242,6 +242,8 @@ class StagedRolloutTest {
         assertThat(lab.fleet().host("lab-001").state().scheduler("nvme1n1")).isEqualTo("none");
         JsonPath host = given().get("/api/rollouts/" + id + "/hosts/lab-001").then().extract().jsonPath();
         assertThat(host.getList("history.drift[0].desired")).contains("kyber");
+        assertThat(host.getString("task.error")).as("the row's why: what the check found")
+                .isEqualTo("io-scheduler: scheduler none (plan: kyber), rule differs");
     }
 
     /** The attempts of every task of one wave: 0 for a task never started. */
