@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -167,6 +168,8 @@ class HostsUiTest {
         assertThat(seen.findElements(By.cssSelector("dd.differs")).stream().map(WebElement::getText))
                 .as("the udev rule (two lines, folded) and the scheduler").containsExactly("2 lines (differs)", "none (differs)");
         assertThat(seen.getText()).contains("wwid\neui.");
+        ((JavascriptExecutor) browsers.phone).executeScript("document.getElementById(arguments[0]).scrollIntoView()", "points-" + applied);
+        Browsers.shoot(browsers.phone, "21-host-points-phone");
 
         browser.get(base + "hosts/lab-006");
         assertThat(browser.findElement(By.id("quarantine")).getText()).contains("An admin may accept the presented key.");
