@@ -40,9 +40,10 @@ final class Pinning {
     }
 
     /** One vCPU pin of a guest, as its XML says it. */
+    /** {@code vcpu} null: the guest's vCPUs that have no {@code <vcpupin>}, placed by {@code <vcpu cpuset=>}. */
     record VcpuPin(String domain, String vcpu, CpuSet cpuset) {
         String label() {
-            return domain + " vcpu " + vcpu + " on " + cpuset;
+            return domain + (vcpu == null ? " vcpus without a vcpupin (<vcpu cpuset>)" : " vcpu " + vcpu) + " on " + cpuset;
         }
     }
 
@@ -116,20 +117,26 @@ final class Pinning {
 
     /**
      * The vCPU pins of every guest on the host: of the XML each runs with, or will start with when shut off.
-     * Pins an emulator or I/O thread shares a CPU with make both compete for it.
+     * Pins an emulator or I/O thread shares a CPU with make both compete for it. A guest's {@code <vcpu
+     * cpuset='...'>} places every vCPU that has no {@code <vcpupin>} of its own, so it counts as a pin of those.
      */
     static List<VcpuPin> vcpuPins(RemoteShell shell) throws RemoteFailure {
         List<VcpuPin> pins = new ArrayList<>();
         for (DomainRef.Uuid uuid : Domains.resolve(shell, new DomainRef(DomainRef.ALL), false)) {
             Document xml = DomainXml.parse(Domains.liveXml(shell, uuid));
             Element cputune = DomainXml.child(xml.getDocumentElement(), "cputune");
-            for (Element pin : cputune == null ? List.<Element>of() : DomainXml.children(cputune, "vcpupin")) {
-                try {
+            Element vcpu = DomainXml.child(xml.getDocumentElement(), "vcpu");
+            try {
+                List<Element> own = cputune == null ? List.of() : DomainXml.children(cputune, "vcpupin");
+                for (Element pin : own) {
                     pins.add(new VcpuPin(DomainXml.name(xml), pin.getAttribute("vcpu"), CpuSet.ofHost(pin.getAttribute("cpuset"))));
-                } catch (IllegalArgumentException e) {
-                    throw new RemoteFailure(RemoteFailure.Kind.COMMAND_FAILED, "the vcpupin of domain " + uuid.value()
-                            + " is unreadable: " + e.getMessage(), e);
                 }
+                if (vcpu != null && !vcpu.getAttribute("cpuset").isEmpty() && own.size() < Integer.parseInt(vcpu.getTextContent().strip())) {
+                    pins.add(new VcpuPin(DomainXml.name(xml), null, CpuSet.ofHost(vcpu.getAttribute("cpuset"))));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new RemoteFailure(RemoteFailure.Kind.COMMAND_FAILED, "the vCPU placement of domain " + uuid.value()
+                        + " is unreadable: " + e.getMessage(), e);
             }
         }
         return pins;

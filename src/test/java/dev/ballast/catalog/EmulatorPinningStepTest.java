@@ -110,6 +110,25 @@ class EmulatorPinningStepTest {
         }
     }
 
+    /** libvirt places every vCPU without a vcpupin on {@code <vcpu cpuset=>}: an overlap with it is an overlap too. */
+    @Test
+    void warnsWhenTheCpusetOverlapsAGuestsVcpuPlacement() throws Exception {
+        Libvirt libvirt = ssh.fleet().host("lab-003").state().libvirt();
+        String other = libvirt.uuidOf("vm-3-2");
+        java.util.function.UnaryOperator<String> placed = xml -> xml.replaceFirst("<vcpu placement='static'>", "<vcpu placement='static' cpuset='6-7'>");
+        libvirt.editByHand(other, placed);
+        try (SshSession shell = ssh.open("lab-003")) {
+            TuningStep.Configured<?> step = StepOnLab.configure(new EmulatorPinningStep(), Map.of("domain", "vm-3-1", "cpuset", "7"));
+            assertThat(step.probe(shell).get("warning")).isEqualTo("cpuset 7 overlaps the vCPU pins of vm-3-2 vcpus without a vcpupin "
+                    + "(<vcpu cpuset>) on 6-7: those vCPUs and the emulator threads compete for the same CPU, which a dedicated core is "
+                    + "meant to prevent");
+            TuningStep.Configured<?> apart = StepOnLab.configure(new EmulatorPinningStep(), Map.of("domain", "vm-3-1", "cpuset", "5"));
+            assertThat(apart.probe(shell).facts()).doesNotContainKey("warning");
+        } finally {
+            libvirt.editByHand(other, xml -> xml.replace(" cpuset='6-7'>", ">"));
+        }
+    }
+
     @Test
     void theLabsVirshRefusesCpusAsLibvirtDoes() throws Exception {
         Libvirt libvirt = ssh.fleet().host("lab-003").state().libvirt();
