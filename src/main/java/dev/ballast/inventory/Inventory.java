@@ -129,7 +129,7 @@ public class Inventory {
     public void delete(HostName name) {
         Host host = Host.named(name);
         // Locked first, so a rollout choosing the host meanwhile has either committed its tasks, which the
-        // check below then sees, or waits for the delete and fails on host_task's foreign key.
+        // check below then sees, or waits for the delete and fails on host_task's foreign key (a 409, see RolloutCreation).
         em.lock(host, LockModeType.PESSIMISTIC_WRITE);
         List<Long> rollouts = jdbc.list("select distinct rollout_id from host_task where host_id = ? order by 1 limit 4",
                 r -> r.getLong(1), host.id);

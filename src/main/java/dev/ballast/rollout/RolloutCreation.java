@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.audit.AuditLog;
 import dev.ballast.inventory.Inventory;
 import dev.ballast.inventory.Selector;
+import dev.ballast.jdbc.DatabaseException;
 import dev.ballast.jdbc.Jdbc;
 import dev.ballast.plan.Plan;
 import dev.ballast.plan.Plans;
 import dev.ballast.plan.StoredPlan;
+import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.queue.TaskQueue;
 import dev.ballast.queue.TaskState;
@@ -28,6 +30,9 @@ import jakarta.transaction.Transactional;
  */
 @ApplicationScoped
 public class RolloutCreation {
+
+    /** PostgreSQL's SQLSTATE for a row that refers to one no longer there. */
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     /** A rollout of a plan over the drifted hosts a sweep run named, to wait for approval before it starts. */
     public record Held(String plan, int planVersion, String selector, List<String> hosts, String reason) {
@@ -155,7 +160,16 @@ public class RolloutCreation {
                 write(plan), start.selector(), start.mode(), held ? RolloutState.AWAITING_APPROVAL : RolloutState.RUNNING,
                 start.heldBecause(), start.actor(), null, false));
         waves.insert(id, planned.stream().map(List::size).toList(), held ? WaveState.PENDING : WaveState.RUNNING);
-        tasks.insert(id, newTasks(planned, skipped, start));
+        try {
+            tasks.insert(id, newTasks(planned, skipped, start));
+        } catch (DatabaseException e) {
+            if (FOREIGN_KEY_VIOLATION.equals(e.sqlState())) {
+                // The selector read a host that a delete committed meanwhile: the whole creation rolls back.
+                throw new ConflictException("a host '" + start.selector() + "' chose was deleted while the rollout was being "
+                        + "created; nothing was started: start it again to run on the hosts there are now");
+            }
+            throw e;
+        }
         Map<String, Object> created = new java.util.LinkedHashMap<>(Map.of("plan", start.stored().name(), "planVersion",
                 start.stored().version(), "selector", start.selector(), "mode", start.mode().name(), "hosts", start.hosts().size(),
                 "waves", planned.size()));

@@ -8,14 +8,25 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 
 import dev.ballast.ApplicationTest;
+import dev.ballast.Poll;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 
 /**
  * The rollout API's answers to bad requests and to controls that do not fit the rollout's state. Workers
@@ -152,5 +163,40 @@ class RolloutApiTest {
                 .body("state", equalTo("CANCELLED"))
                 .body("waves.state", contains("CANCELLED", "CANCELLED", "CANCELLED"))
                 .body("totals", equalTo(Map.of("CANCELLED", 4)));
+    }
+
+    /**
+     * A host deleted while a rollout that chose it is being written (the delete committing after the selector
+     * read the host, before the task's row referred to it): a 409 that says so, nothing created, never a 500.
+     */
+    @Test
+    void aHostDeletedWhileTheRolloutIsWrittenIsAConflictAndNothingIsCreated() throws Exception {
+        given().contentType("application/yaml").body("name: race-plan\nsteps:\n  - step: hugepages\n    params: {count: \"8\"}\n"
+                .getBytes()).post("/api/plans").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("name", "race-host.lab", "address", "127.0.0.1",
+                "labels", Map.of("env", "race"))).post("/api/hosts").then().statusCode(201);
+        DataSource db = Arc.container().instance(DataSource.class).get();
+        try (Connection deleting = db.getConnection(); Connection watching = db.getConnection()) {
+            deleting.setAutoCommit(false);
+            try (Statement delete = deleting.createStatement()) {
+                assertThat(delete.executeUpdate("delete from host where name = 'race-host.lab'")).isOne();
+            }
+            CompletableFuture<Response> creating = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+                    .body(Map.of("plan", "race-plan", "selector", "env=race", "mode", "apply")).post("/api/rollouts"));
+            Poll.until("the rollout's task insert waiting for the deleted host's row", Duration.ofSeconds(30), () -> {
+                try (Statement s = watching.createStatement(); ResultSet r = s.executeQuery("select count(*) from pg_stat_activity "
+                        + "where wait_event_type = 'Lock' and query like 'insert into host_task%'")) {
+                    r.next();
+                    return r.getInt(1) == 1;
+                }
+            });
+            deleting.commit();
+            Response created = creating.get(30, TimeUnit.SECONDS);
+            assertThat(created.statusCode()).as(created.asString()).isEqualTo(409);
+            assertThat(created.contentType()).startsWith("application/problem+json");
+            assertThat(created.jsonPath().getString("detail")).contains("was deleted while the rollout was being created");
+        }
+        assertThat(given().get("/api/rollouts?size=500").then().statusCode(200).extract().jsonPath().getList("plan"))
+                .as("the creation rolled back whole").doesNotContain("race-plan");
     }
 }
