@@ -193,7 +193,7 @@ final class AnsibleInventory {
             hostErrors.list().forEach(e -> errors.add(e.atLine(vars.containsKey(e.field()) ? vars.get(e.field()).line() : line)));
             return null;
         }
-        return new ImportedHost(line, hostName, hostAddress, sshPort, sshUser, hostLabels, null, null, null, null, null);
+        return new ImportedHost(line, hostName, hostAddress, sshPort, sshUser, hostLabels, null, null, null, null, null, null);
     }
 
     /** Every group a host is in: those that list it and all their ancestors. */

@@ -40,7 +40,7 @@ final class BallastYamlParser {
         Fields defaults = new Fields(top.containsKey("defaults") ? fields(top.get("defaults"), "defaults", DEFAULTS) : Map.of(),
                 "defaults", YamlTree.line(root));
         Defaults given = new Defaults(defaults.optional("sshPort", SshPort::parse), defaults.optional("sshUser", SshUser::parse),
-                defaults.optional("identity", IdentityName::parse), defaults.labels());
+                defaults.optional("identity", IdentityName::parse), defaults.given("identity"), defaults.labels());
         defaults.errors.list().forEach(errors::add);
         Node hostsNode = top.get("hosts");
         if (hostsNode == null) {
@@ -68,7 +68,7 @@ final class BallastYamlParser {
     }
 
     /** The defaults section, read once: a bad default is one error naming {@code defaults.*}, not one per host. */
-    private record Defaults(SshPort port, SshUser user, IdentityName identity, Labels labels) {
+    private record Defaults(SshPort port, SshUser user, IdentityName identity, ImportedHost.Given identityGiven, Labels labels) {
     }
 
     private static ImportedHost host(Node node, String path, Defaults defaults) {
@@ -83,6 +83,7 @@ final class BallastYamlParser {
         PinnedHostKey hostKey = fields.optional("hostKey", PinnedHostKey::parse);
         IdentityName ownIdentity = fields.optional("identity", IdentityName::parse);
         IdentityName identity = ownIdentity != null ? ownIdentity : defaults.identity();
+        ImportedHost.Given identityGiven = ownIdentity != null ? fields.given("identity") : identity != null ? defaults.identityGiven() : null;
         Boolean maintenance = fields.optional("maintenance", BallastYamlParser::bool);
         Boolean trustOnFirstUse = fields.optional("trustOnFirstUse", BallastYamlParser::bool);
         String notes = fields.optional("notes", (field, text) -> {
@@ -92,7 +93,8 @@ final class BallastYamlParser {
             return text;
         });
         fields.errors.throwIfAny();
-        return new ImportedHost(fields.line, name, address, port, user, labels, hostKey, trustOnFirstUse, identity, maintenance, notes);
+        return new ImportedHost(fields.line, name, address, port, user, labels, hostKey, trustOnFirstUse, identity, identityGiven,
+                maintenance, notes);
     }
 
     /**
@@ -132,6 +134,12 @@ final class BallastYamlParser {
             Node node = nodes.get(key);
             String field = path + "." + key;
             return take(node, () -> parser.apply(field, YamlTree.isNull(node) ? null : YamlTree.scalar(node, field)));
+        }
+
+        /** Where the file gives the field, to name it in an error found later (after parsing). */
+        ImportedHost.Given given(String key) {
+            Node node = nodes.get(key);
+            return new ImportedHost.Given(path + "." + key, node == null ? line : YamlTree.line(node));
         }
 
         /** The labels as given, validated, or null where there are none. */

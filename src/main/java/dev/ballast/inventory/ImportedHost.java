@@ -2,6 +2,7 @@ package dev.ballast.inventory;
 
 import dev.ballast.remote.PinnedHostKey;
 import dev.ballast.identity.IdentityName;
+import dev.ballast.problem.FieldError;
 
 /**
  * A host read from an inventory file, validated, with the line it was defined on. Every field but the
@@ -9,7 +10,17 @@ import dev.ballast.identity.IdentityName;
  * a new host gets the default.
  */
 record ImportedHost(int line, HostName name, HostAddress address, SshPort port, SshUser user, Labels labels,
-        PinnedHostKey hostKey, Boolean trustOnFirstUse, IdentityName identity, Boolean maintenance, String notes) {
+        PinnedHostKey hostKey, Boolean trustOnFirstUse, IdentityName identity, Given identityGiven, Boolean maintenance, String notes) {
+
+    /**
+     * Where the file gives a value: {@code hosts[3].identity}, or {@code defaults.identity} for a default every
+     * host shares, with its line; an error about the value (an identity nobody created) is named there.
+     */
+    record Given(String field, int line) {
+        FieldError error(String message) {
+            return new FieldError(field, message, line);
+        }
+    }
 
     /** The host as it is after this import, given what is stored now (null for a new host). */
     HostSpec over(HostSpec stored) {

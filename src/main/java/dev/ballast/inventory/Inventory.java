@@ -22,7 +22,6 @@ import dev.ballast.identity.IdentityName;
 import dev.ballast.jdbc.Jdbc;
 import dev.ballast.problem.ConflictException;
 import dev.ballast.problem.FieldError;
-import dev.ballast.problem.FieldErrors;
 import dev.ballast.problem.InvalidInputException;
 import dev.ballast.remote.PinnedHostKey;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -285,14 +284,17 @@ public class Inventory {
         }
     }
 
+    /** An identity nobody created is named where the file gives it: once for a default every host shares. */
     private void requireIdentities(List<ImportedHost> hosts) {
-        FieldErrors errors = new FieldErrors();
         Map<IdentityName, Boolean> known = new HashMap<>();
+        Map<String, FieldError> unknown = new LinkedHashMap<>();
         for (ImportedHost host : hosts) {
             if (host.identity() != null && !known.computeIfAbsent(host.identity(), identities::exists)) {
-                errors.add(new FieldError("identity", "no SSH identity named '" + host.identity() + "'", host.line()));
+                unknown.putIfAbsent(host.identityGiven().field(), host.identityGiven().error("no SSH identity named '" + host.identity() + "'"));
             }
         }
-        errors.throwIfAny();
+        if (!unknown.isEmpty()) {
+            throw new InvalidInputException(List.copyOf(unknown.values()));
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.ballast.inventory;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
@@ -250,6 +251,31 @@ class InventoryImportTest {
                 .body("errors.field", hasItems("defaults.sshUser", "hosts[0].labels.rack"))
                 .body("errors.find { it.field == 'defaults.sshUser' }.line", equalTo(2))
                 .body("errors.find { it.field == 'hosts[0].labels.rack' }.line", equalTo(6));
+        // An SSH identity nobody created: named where the file gives it, once for a default all hosts share.
+        given().contentType("text/plain").body("""
+                hosts:
+                  - name: path-hv4
+                    address: 192.0.2.44
+                  - name: path-hv5
+                    address: 192.0.2.45
+                    identity: nobody-made-this
+                """).post("/api/inventory/import")
+                .then().statusCode(400)
+                .body("errors.field", contains("hosts[1].identity"))
+                .body("errors[0].line", equalTo(6))
+                .body("errors[0].message", equalTo("no SSH identity named 'nobody-made-this'"));
+        given().contentType("text/plain").body("""
+                defaults:
+                  identity: nobody-made-this
+                hosts:
+                  - name: path-hv6
+                    address: 192.0.2.46
+                  - name: path-hv7
+                    address: 192.0.2.47
+                """).post("/api/inventory/import")
+                .then().statusCode(400)
+                .body("errors.field", contains("defaults.identity"))
+                .body("errors[0].line", equalTo(2));
     }
 
     /** A re-import that leaves a field out keeps its stored value; labels are cleared only by saying so. */
