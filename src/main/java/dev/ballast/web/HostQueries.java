@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.ballast.inventory.HostView;
 import dev.ballast.jdbc.Jdbc;
+import dev.ballast.queue.TaskState;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -35,7 +36,7 @@ class HostQueries {
      */
     record RollbackRun(long id, String state, String error, String by, Instant at) {
         boolean running() {
-            return state.equals("QUEUED") || state.equals("RUNNING");
+            return !TaskState.valueOf(state).isTerminal();
         }
     }
 
